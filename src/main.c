@@ -1,0 +1,16 @@
+/* main.c - ecs-wizard's entry point: locale, then the command line.
+ * Everything else lives in libecsw (engine) and libecswui (screens). */
+#include "config.h"
+
+#include <locale.h>
+
+#include "cli.h"
+#include "i18n.h"
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+	return cli_main(argc, argv);
+}
