@@ -109,6 +109,8 @@ struct aws_operation {
 
 struct aws_service_model {
 	const char *name;            /* our key: "ec2", "iam", "elbv2", ... */
+	const char *service_id;      /* metadata.serviceId: "Elastic Load Balancing v2";
+					names AWS_ENDPOINT_URL_<SERVICE_ID> */
 	const char *endpoint_prefix; /* host label: "ec2", "elasticloadbalancing" */
 	const char *signing_name;    /* SigV4 service name */
 	const char *api_version;     /* "2016-11-15" */
