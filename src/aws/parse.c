@@ -13,7 +13,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
+#include <math.h> /* isfinite, a macro */
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,13 +114,13 @@ int aws_ts_from_epoch(double seconds, char out[AWS_TS_MAX])
 	if (!isfinite(seconds) || seconds < (double)TS_MIN_SECONDS ||
 	    seconds >= (double)TS_END_SECONDS)
 		return -1;
-	/* As Python's datetime.fromtimestamp: round to the microsecond. */
-	frac = modf(seconds, &whole);
-	usec = lround(frac * 1e6);
-	if (usec < 0) {
-		usec += 1000000;
+	/* As Python's datetime.fromtimestamp: round to the microsecond.
+	 * Done without libm, which the engine does not link. */
+	whole = (double)(int64_t)seconds;
+	if (whole > seconds)
 		whole -= 1;
-	}
+	frac = seconds - whole;
+	usec = (long)(frac * 1e6 + 0.5);
 	if (usec >= 1000000) {
 		usec -= 1000000;
 		whole += 1;

@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <math.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +48,14 @@ static int nomem_rc(struct jctx *c)
 static cJSON *made(struct jctx *c, cJSON *v)
 {
 	return v ? v : nomem(c);
+}
+
+/* Python's int() of a float, without libm. */
+static double int_part(double v)
+{
+	if (v > -9.2e18 && v < 9.2e18)
+		return (double)(long long)v;
+	return v;
 }
 
 static cJSON *wrong_type(struct jctx *c, const char *what, const char *want)
@@ -218,7 +225,7 @@ static cJSON *json_value(struct jctx *c, const struct aws_shape *sh,
 						     1, what, c->err);
 		if (c->rest && cJSON_IsNumber(v) &&
 		    (sh->type == AWS_T_INTEGER || sh->type == AWS_T_LONG))
-			return made(c, cJSON_CreateNumber(trunc(v->valuedouble)));
+			return made(c, cJSON_CreateNumber(int_part(v->valuedouble)));
 		return dup(c, v);
 	default:
 		/* Strings, and documents, which are JSON as sent. */
