@@ -454,6 +454,15 @@ def realistic_cases():
                                  'MaxItems': 100}),
         ('ecs', 'ListTaskDefinitions', {}),
         ('ecs', 'ListTaskDefinitions', None),
+        # UTF-8 and characters that need escaping in every format.
+        ('iam', 'TagUser', {'UserName': 'pai',
+                            'Tags': [{'Key': 'note',
+                                      'Value': '\u00dcbung \u2713 &=+%/?#"\n'}]}),
+        ('ecs', 'TagResource', {'resourceArn': 'arn:aws:ecs:x',
+                                'tags': [{'key': 'note',
+                                          'value': '\u00dcbung \u2713 "\\\n\t'}]}),
+        ('efs', 'TagResource', {'ResourceId': 'fs-\u00dc/x y',
+                                'Tags': [{'Key': 'k', 'Value': '\u2713'}]}),
     ]
 
 
