@@ -468,7 +468,8 @@ START_TEST(test_tables_consistent)
 			}
 		}
 	}
-	ck_assert_int_eq(services, 14);
+	/* The 14 services of tools/operations.txt at the time of writing. */
+	ck_assert_int_ge(services, 14);
 	ck_assert_ptr_null(aws_model_find("no-such-service"));
 	ck_assert_ptr_null(aws_model_operation(aws_model_find("ec2"),
 					       "NoSuchOperation"));
