@@ -564,6 +564,42 @@ START_TEST(test_where_and_args)
 }
 END_TEST
 
+/* Values that may be secrets are never quoted in an error. */
+START_TEST(test_secrets_not_quoted)
+{
+	const struct aws_service_model *svc = aws_model_find("ecr");
+	const struct aws_operation *op =
+		aws_model_operation(svc, "GetAuthorizationToken");
+	const struct aws_shape *int_shape = &test_shapes[S_INT];
+	struct aws_http_response resp;
+	struct aws_error err;
+	cJSON *out = NULL, *v;
+
+	aws_error_clear(&err);
+	v = aws_parse_scalar_text(int_shape, AWS_F_SENSITIVE, "s3cr3t", 0,
+				  "Pin", &err);
+	ck_assert_ptr_null(v);
+	ck_assert_int_eq(err.kind, AWS_ERR_PARSE);
+	ck_assert_ptr_nonnull(strstr(err.message, "Pin"));
+	ck_assert_ptr_null(strstr(err.message, "s3cr3t"));
+	/* the same value, not sensitive, is quoted to help debugging */
+	v = aws_parse_scalar_text(int_shape, 0, "s3cr3t", 0, "Pin", &err);
+	ck_assert_ptr_null(v);
+	ck_assert_ptr_nonnull(strstr(err.message, "s3cr3t"));
+
+	aws_http_response_init(&resp);
+	resp.status = 200;
+	buf_append_str(&resp.body, "{\"authorizationData\":[{\"authoriz"
+				   "ationToken\":\"QVdTOnNlY3JldA");
+	ck_assert_int_eq(aws_parse_response(svc, op, &resp, &out, &err), -1);
+	ck_assert_int_eq(err.kind, AWS_ERR_PARSE);
+	ck_assert_ptr_nonnull(strstr(err.message, "HTTP 200"));
+	ck_assert_ptr_null(strstr(err.message, "QVdT"));
+	ck_assert_ptr_null(strstr(err.message, "authorization"));
+	aws_http_response_free(&resp);
+}
+END_TEST
+
 struct tscase {
 	const char *in, *out; /* out NULL: unreadable */
 };
@@ -623,6 +659,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_huge);
 	tcase_add_test(tc, test_laughs_fast);
 	tcase_add_test(tc, test_where_and_args);
+	tcase_add_test(tc, test_secrets_not_quoted);
 	suite_add_tcase(s, tc);
 	return s;
 }
