@@ -279,6 +279,16 @@ static const struct ser_case cases[] = {
 	 NULL, NULL, NULL, NULL, NULL,
 	 "ec2:RunInstances: InstanceMarketOptions.SpotOptions.ValidUntil: "
 	 "expected a timestamp (ISO 8601 string or epoch seconds)"},
+	{"ec2", "ImportKeyPair",
+	 "{\"KeyName\":\"k\",\"PublicKeyMaterial\":\"ssh-ed25519 AAAA\"}",
+	 NULL, NULL, NULL, NULL, NULL,
+	 "ec2:ImportKeyPair: PublicKeyMaterial: expected a base64 string"},
+	{"ec2", "ImportKeyPair",
+	 "{\"KeyName\":\"k\",\"PublicKeyMaterial\":\"c3NoLWVkMjU1MTk=\"}",
+	 "POST", "/", "", FORM,
+	 "Action=ImportKeyPair&Version=2016-11-15&KeyName=k"
+	 "&PublicKeyMaterial=c3NoLWVkMjU1MTk%3D",
+	 NULL},
 	{"sts", "GetCallerIdentity", "{\"x\":1}", NULL, NULL, NULL, NULL, NULL,
 	 "sts:GetCallerIdentity: unknown member \"x\""},
 	/* The synthetic models. */

@@ -151,6 +151,11 @@ def to_botocore(value, shape):
     return value
 
 
+def protocol_of(svc):
+    # Newer botocore resolves "protocols" by priority; older has "protocol".
+    return getattr(svc, 'resolved_protocol', None) or svc.protocol
+
+
 def botocore_request(models, service, op, inp):
     """Serialise with botocore; returns a normalised dict or {'error'}."""
     svc = models[service]
@@ -162,7 +167,7 @@ def botocore_request(models, service, op, inp):
         for name, member in om.input_shape.members.items():
             if member.metadata.get('idempotencyToken') and name not in params:
                 params[name] = TOKEN
-    ser = botocore.serialize.create_serializer(svc.protocol, True)
+    ser = botocore.serialize.create_serializer(protocol_of(svc), True)
     try:
         r = ser.serialize_to_request(params, om)
     except (ParamValidationError, KeyError, TypeError, ValueError) as e:
@@ -513,7 +518,7 @@ def main():
 
     passed = failed = 0
     for (label, service, op, inp), line in zip(cases, outputs):
-        protocol = models[service].protocol
+        protocol = protocol_of(models[service])
         theirs = botocore_request(models, service, op, inp)
         ours = normalise_ours(json.loads(line), protocol)
         diffs = compare(protocol, ours, theirs)

@@ -220,8 +220,11 @@ def emit_service(svc, version):
     protocol = meta.get('protocol')
     protos = meta.get('protocols')
     if protos:
-        # botocore picks the first protocol it supports from "protocols".
-        protocol = next((p for p in protos if p in PROTOCOLS), None)
+        # botocore's resolved_protocol: the first of its priority order that
+        # the service lists (json before query). Any listed protocol is one
+        # the service speaks, so we take the first of those we implement.
+        order = ('json', 'rest-json', 'query', 'ec2')
+        protocol = next((p for p in order if p in protos), None)
     if protocol not in PROTOCOLS:
         die('%s: unsupported protocol %r' % (svc.key, protocol))
     if 'awsQueryCompatible' in meta:
