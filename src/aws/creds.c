@@ -336,7 +336,6 @@ static int assume_role(struct chain *ch, const char *profile,
 	ar.external_id = prof_get(f, profile, "external_id", NULL);
 	ar.duration_seconds = prof_get(f, profile, "duration_seconds", NULL);
 	ar.mfa_serial = prof_get(f, profile, "mfa_serial", NULL);
-	ar.region = prof_get(f, profile, "region", NULL);
 	rc = creds_assume_role(source, &ar, ch->opt, out, err);
 out:
 	aws_creds_free(source);
