@@ -56,7 +56,8 @@ fi
 unset AWS_ENDPOINT_URL AWS_MAX_ATTEMPTS AWS_CA_BUNDLE http_proxy https_proxy \
 	HTTPS_PROXY all_proxy ALL_PROXY NO_PROXY no_proxy
 
-"$prog"
+# ECSW_TEST_WRAPPER (e.g. "valgrind --leak-check=full") runs the program under a tool.
+${ECSW_TEST_WRAPPER:-} "$prog"
 rc=$?
 if [ $rc -eq 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
 exit $rc
