@@ -465,7 +465,9 @@ static const char *reason_phrase(long status)
 }
 
 /* botocore's _is_generic_error_response: a 5xx with no body or an HTML
- * page, as proxies and load balancers send. */
+ * page, as proxies and load balancers send. botocore only knows "<html>";
+ * we also take "<!DOCTYPE html" and "<html lang=..>", which web frameworks
+ * send, rather than calling them unparseable JSON. */
 static int generic_error_body(const struct aws_http_response *resp)
 {
 	const char *p = buf_str(&resp->body), *e = p + resp->body.len;
@@ -474,7 +476,9 @@ static int generic_error_body(const struct aws_http_response *resp)
 		return 0;
 	while (p < e && isspace((unsigned char)*p))
 		p++;
-	return p == e || (e - p >= 6 && memcmp(p, "<html>", 6) == 0);
+	return p == e ||
+	       (e - p >= 5 && strncasecmp(p, "<html", 5) == 0) ||
+	       (e - p >= 14 && strncasecmp(p, "<!doctype html", 14) == 0);
 }
 
 static void request_id_from_headers(const struct aws_http_response *resp,
