@@ -9,5 +9,6 @@
 #include "cli.h"
 
 const struct cli_command *const cli_commands[] = {
+	&cmd_preflight,
 	NULL,
 };
