@@ -9,5 +9,8 @@
 #include "cli.h"
 
 const struct cli_command *const cli_commands[] = {
+	&cmd_plan,
+	&cmd_deploy,
+	&cmd_status,
 	NULL,
 };
