@@ -10,5 +10,8 @@
 
 const struct cli_command *const cli_commands[] = {
 	&cmd_preflight,
+	&cmd_plan,
+	&cmd_deploy,
+	&cmd_status,
 	NULL,
 };
