@@ -33,7 +33,7 @@ moto_pid=$!
 # Wait for the port without spending a free request.
 python3 - "$port" <<'PY' || { echo "moto did not start"; cat "$work/moto.log"; exit 1; }
 import socket, sys, time
-for _ in range(200):
+for _ in range(900):  # up to ~45 s: moto imports slowly on a busy CI machine
     try:
         socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
     except OSError:
