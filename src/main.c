@@ -4,6 +4,7 @@
 
 #include <locale.h>
 #include <signal.h>
+#include <stddef.h>
 
 #include "cli.h"
 #include "i18n.h"
@@ -16,5 +17,6 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
-	return cli_main(argc, argv);
+	/* The TUI engineer passes ui_main here once the screens land. */
+	return cli_main(argc, argv, NULL);
 }

@@ -1,0 +1,16 @@
+/* cmd-engine.h - what plan, deploy and status share: loading the spec
+ * from the options and printing its problems. */
+#ifndef ECSW_CMD_ENGINE_H
+#define ECSW_CMD_ENGINE_H
+
+#include "options.h"
+#include "spec.h"
+
+/* The spec from --spec (or the guide's defaults), --name applied, then
+ * validated. On problems prints each ("key: message") to stderr and
+ * returns NULL; the caller exits EXIT_BAD_INPUT. Caller frees (spec_free). */
+struct spec *cmd_load_spec(const struct ew_options *opts);
+/* --state-dir or the default; malloc'd, NULL when neither is known. */
+char *cmd_state_dir(const struct ew_options *opts);
+
+#endif

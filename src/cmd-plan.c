@@ -1,0 +1,107 @@
+/* cmd-plan.c - `ecs-wizard plan --spec F [--output json]`: every section,
+ * every resource and the exact call that would create it.
+ *
+ * Sends nothing at all, so it works without credentials: values only known
+ * at run time stay references ("${vpc.id}", "${account.Account}"). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "cmd-engine.h"
+#include "i18n.h"
+#include "plan.h"
+#include "step.h"
+
+static const char *role_word(int role)
+{
+	switch (role) {
+	case PLAN_LOOKUP:
+		return _("look up");
+	case PLAN_CREATE:
+		return _("create");
+	case PLAN_CONFIGURE:
+		return _("configure");
+	default:
+		return _("local");
+	}
+}
+
+static void print_text(const struct plan *p)
+{
+	int section = -1;
+
+	for (int i = 0; i < p->count; i++) {
+		const struct plan_action *a = &p->actions[i];
+		char *params;
+
+		if (a->section != section) {
+			for (int k = 0; steps[k]; k++)
+				if (steps[k]->section == a->section)
+					printf("%s%d. %s\n", section < 0 ? "" : "\n",
+					       a->section, _(steps[k]->title));
+			section = a->section;
+		}
+		printf("  %-9s %-28s %s\n", role_word(a->role), a->key,
+		       *a->name ? a->name : a->kind);
+		params = cJSON_PrintUnformatted(a->params);
+		if (a->role == PLAN_LOCAL)
+			printf("            %s %s\n", a->operation, params ? params : "");
+		else
+			printf("            %s %s %s\n", a->service, a->operation,
+			       params ? params : "");
+		free(params);
+		if (a->depend_count) {
+			printf("            %s", _("after:"));
+			for (int d = 0; d < a->depend_count; d++)
+				printf(" %s", a->depends[d]);
+			printf("\n");
+		}
+	}
+}
+
+static int plan_exec(struct ew_options *opts)
+{
+	struct spec *s = cmd_load_spec(opts);
+	struct plan *p = NULL;
+	struct aws_error err;
+	int rc = EXIT_BAD_INPUT;
+
+	aws_error_clear(&err);
+	if (!s)
+		return EXIT_BAD_INPUT;
+	if (plan_build(s, &p, &err) < 0) {
+		fprintf(stderr, "%s: %s\n", PACKAGE, err.message);
+		goto out;
+	}
+	if (opts->output_json) {
+		cJSON *j = plan_to_json(p);
+		char *txt;
+		if (j)
+			cJSON_AddItemToObject(j, "spec", spec_to_json(s));
+		txt = j ? cJSON_Print(j) : NULL;
+		if (!txt) {
+			cJSON_Delete(j);
+			goto out;
+		}
+		printf("%s\n", txt);
+		free(txt);
+		cJSON_Delete(j);
+	} else {
+		print_text(p);
+	}
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+out:
+	plan_free(p);
+	spec_free(s);
+	return rc;
+}
+
+const struct cli_command cmd_plan = {
+	.name = "plan",
+	.usage = "[--spec FILE] [--name NAME] [--output json]",
+	.summary = N_("show every resource and the exact AWS call that creates it; sends nothing"),
+	.max_args = 0,
+	.exec = plan_exec,
+};
