@@ -254,6 +254,16 @@ static int parse_key_line(struct hostkey_fp_list *list, const char *p,
 	return rc;
 }
 
+#define BEGIN_FPS "-----BEGIN SSH HOST KEY FINGERPRINTS-----"
+#define BEGIN_KEYS "-----BEGIN SSH HOST KEY KEYS-----"
+
+static int line_is(const char *s, const char *end, const char *marker)
+{
+	size_t l = strlen(marker);
+
+	return (size_t)(end - s) == l && memcmp(s, marker, l) == 0;
+}
+
 int hostkey_parse_console(const char *text, struct hostkey_fp_list *out,
 			  struct aws_error *err)
 {
@@ -274,15 +284,11 @@ int hostkey_parse_console(const char *text, struct hostkey_fp_list *out,
 			end--;
 		s = strip_prefixes(p, end);
 		if (end - s >= 5 && memcmp(s, "-----", 5) == 0) {
-			size_t l = (size_t)(end - s);
-
-			if (l == 45 && memcmp(s, "-----BEGIN SSH HOST KEY "
-						 "FINGERPRINTS-----", 45) == 0)
+			if (line_is(s, end, BEGIN_FPS))
 				in = FPS;
-			else if (l == 37 && memcmp(s, "-----BEGIN SSH HOST KEY "
-							 "KEYS-----", 37) == 0)
+			else if (line_is(s, end, BEGIN_KEYS))
 				in = KEYS;
-			else if (memcmp(s, "-----END", 8) == 0)
+			else if (end - s >= 8 && memcmp(s, "-----END", 8) == 0)
 				in = NONE;
 		} else if (in == FPS) {
 			rc = parse_fp_line(out, s, end);
