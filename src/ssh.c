@@ -13,7 +13,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <arpa/inet.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -290,6 +290,39 @@ static int check_host_key(struct ssh_session *s, const struct ssh_target *t,
 	return v == HOSTKEY_REFUSED ? -1 : 0;
 }
 
+/* Is the private key an RSA key? PEM says so in its header; OpenSSH's
+ * format names the public key type near the start of its base64 body. */
+static int key_file_is_rsa(const char *path)
+{
+	char text[4096], b64[257];
+	unsigned char raw[200];
+	const char *p;
+	size_t n, k = 0;
+	int dec, rsa = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	if (strstr(text, "BEGIN RSA PRIVATE KEY"))
+		rsa = 1;
+	p = strstr(text, "BEGIN OPENSSH PRIVATE KEY-----");
+	if (!rsa && p) {
+		for (p = strchr(p, '\n'); p && *p && k < 256; p++)
+			if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+				   *p))
+				b64[k++] = *p;
+		b64[k] = '\0';
+		dec = EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)k / 4 * 4);
+		rsa = dec > 7 && memmem(raw, (size_t)dec, "ssh-rsa", 7) != NULL;
+	}
+	OPENSSL_cleanse(text, sizeof(text));
+	OPENSSL_cleanse(raw, sizeof(raw));
+	return rsa;
+}
+
 static int authenticate(struct ssh_session *s, const struct ssh_target *t,
 			struct aws_error *err)
 {
@@ -314,6 +347,14 @@ static int authenticate(struct ssh_session *s, const struct ssh_target *t,
 	else if (rc == LIBSSH2_ERROR_TIMEOUT)
 		aws_error_set(err, AWS_ERR_TIMEOUT, "AuthTimeout",
 			      _("no answer to authentication"));
+	else if (!libssh2_version(0x010b00) &&
+		 key_file_is_rsa(t->private_key_file))
+		/* libssh2 before 1.11 signs with ssh-rsa (SHA-1) only, which
+		 * OpenSSH 8.8+ and Amazon Linux 2023 refuse by default. */
+		aws_error_set(err, AWS_ERR_NETWORK, "AuthFailed",
+			      _("the server refused RSA key %s for user %s: libssh2 %s signs RSA with SHA-1, which current OpenSSH refuses; use an ed25519 key pair (%s)"),
+			      t->private_key_file, s->user,
+			      libssh2_version(0), ssh_reason(s->session));
 	else
 		aws_error_set(err, AWS_ERR_NETWORK, "AuthFailed",
 			      _("the server refused key %s for user %s: %s"),
@@ -894,13 +935,18 @@ out:
 
 /* ---- HTTP through a direct-tcpip channel ----------------------------- */
 
-/* libcurl talks to one end of a socketpair; pump() copies between the
- * other end and the SSH channel, all in this thread (curl's multi
- * interface waits on both sockets). */
+/* libcurl connects to a Unix socket of ours (CURLOPT_UNIX_SOCKET_PATH, in
+ * a fresh 0700 directory) and pump() copies between the accepted end and
+ * the SSH channel, all in this thread: curl's multi interface waits on our
+ * sockets too. The URL keeps the real host, so Host: is right.
+ * Why not a socketpair handed over with CURLOPT_OPENSOCKETFUNCTION and
+ * CURL_SOCKOPT_ALREADY_CONNECTED: libcurl 7.88 (Debian 12) calls connect()
+ * on such a socket anyway and fails (curl issue #10626, fixed in 8.0). */
 struct tunnel {
-	int curl_fd;   /* handed to libcurl, which closes it */
-	int our_fd;
-	int curl_closed;
+	char dir[64];     /* mkdtemp'd, holds the socket "s" */
+	char path[80];
+	int listen_fd;
+	int our_fd;       /* accepted: curl's connection */
 	LIBSSH2_CHANNEL *ch;
 	char up[16384];   /* curl -> channel */
 	size_t up_len, up_off;
@@ -910,29 +956,66 @@ struct tunnel {
 	int failed;
 };
 
-static curl_socket_t open_cb(void *ctx, curlsocktype purpose,
-			     struct curl_sockaddr *addr)
+static int tunnel_listen(struct tunnel *t, struct aws_error *err)
 {
-	struct tunnel *t = ctx;
-	int fd = t->curl_fd;
+	struct sockaddr_un sa;
+	const char *tmp = getenv("TMPDIR");
 
-	if (purpose != CURLSOCKTYPE_IPCXN || fd < 0)
-		return CURL_SOCKET_BAD;
-	t->curl_fd = -1; /* curl owns it now */
-	return fd;
+	if (!tmp || !tmp[0] || strlen(tmp) > 40 || tmp[0] != '/')
+		tmp = "/tmp";
+	snprintf(t->dir, sizeof(t->dir), "%s/ecsw-probe.XXXXXX", tmp);
+	if (!mkdtemp(t->dir)) {
+		t->dir[0] = '\0';
+		goto fail;
+	}
+	snprintf(t->path, sizeof(t->path), "%s/s", t->dir);
+	t->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			      0);
+	if (t->listen_fd < 0)
+		goto fail;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", t->path);
+	if (bind(t->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(t->listen_fd, 1) < 0)
+		goto fail;
+	return 0;
+fail:
+	aws_error_set(err, AWS_ERR_INTERNAL, "ProbeSetup",
+		      _("cannot make a local socket for the probe: %s"),
+		      strerror(errno));
+	return -1;
 }
 
-static int sockopt_cb(void *ctx, curl_socket_t fd, curlsocktype purpose)
+static void tunnel_close(struct tunnel *t)
 {
-	return CURL_SOCKOPT_ALREADY_CONNECTED;
+	if (t->our_fd >= 0)
+		close(t->our_fd);
+	if (t->listen_fd >= 0)
+		close(t->listen_fd);
+	if (t->path[0])
+		unlink(t->path);
+	if (t->dir[0])
+		rmdir(t->dir);
+	t->our_fd = t->listen_fd = -1;
+	t->path[0] = t->dir[0] = '\0';
 }
 
-static int close_cb(void *ctx, curl_socket_t fd)
+/* Take curl's connection; only our own process may be the peer. */
+static void tunnel_accept(struct tunnel *t)
 {
-	struct tunnel *t = ctx;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd = accept4(t->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	t->curl_closed = 1;
-	return close(fd);
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    cred.pid != getpid()) {
+		close(fd);
+		return;
+	}
+	t->our_fd = fd;
 }
 
 /* Move what is ready in both directions without blocking. */
@@ -940,6 +1023,11 @@ static void pump(struct tunnel *t)
 {
 	ssize_t n;
 
+	if (t->our_fd < 0) {
+		tunnel_accept(t);
+		if (t->our_fd < 0)
+			return;
+	}
 	/* curl -> channel */
 	if (t->up_off == t->up_len && !t->up_eof_sent) {
 		t->up_off = t->up_len = 0;
@@ -1096,7 +1184,7 @@ static CURLcode run_tunnel(struct ssh_session *s, CURL *easy,
 		if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
 			wfd[0].events |= CURL_WAIT_POLLOUT;
 		wfd[0].revents = 0;
-		wfd[1].fd = t->our_fd;
+		wfd[1].fd = t->our_fd >= 0 ? t->our_fd : t->listen_fd;
 		wfd[1].events = CURL_WAIT_POLLIN;
 		if (t->down_off < t->down_len)
 			wfd[1].events |= CURL_WAIT_POLLOUT;
@@ -1115,19 +1203,16 @@ int ssh_http_get(struct ssh_session *s, const char *host, int port,
 		 struct aws_error *err)
 {
 	struct tunnel *t = NULL;
-	struct curl_slist *resolve = NULL;
-	struct buf url, where, res;
+	struct buf url, where;
 	CURL *easy = NULL;
 	CURLcode cc;
 	const char *dest = host;
-	int dport = port, sp[2] = {-1, -1}, rc = -1;
+	int dport = port, rc = -1;
 	long deadline;
-	struct in_addr a4;
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&url, 4096);
 	buf_init(&where, 1024);
-	buf_init(&res, 1024);
 	if (timeout_ms <= 0)
 		timeout_ms = DEFAULT_TIMEOUT_MS;
 	deadline = now_ms() + timeout_ms;
@@ -1143,46 +1228,26 @@ int ssh_http_get(struct ssh_session *s, const char *host, int port,
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		goto nomem;
-	t->curl_fd = t->our_fd = -1;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
-		       sp) < 0) {
-		aws_error_set(err, AWS_ERR_INTERNAL, "ProbeSetup",
-			      _("socketpair: %s"), strerror(errno));
+	t->our_fd = t->listen_fd = -1;
+	if (tunnel_listen(t, err) < 0)
 		goto fail;
-	}
-	t->curl_fd = sp[0];
-	t->our_fd = sp[1];
 
 	libssh2_session_set_blocking(s->session, 0);
 	t->ch = open_direct(s, dest, dport, deadline, err);
 	if (!t->ch)
 		goto fail;
 
-	/* The URL keeps the name the caller gave (the Host header); curl
-	 * never resolves it: the socket it gets is the channel. */
+	/* The URL keeps the name the caller gave (the Host header); with a
+	 * Unix socket path curl resolves nothing. */
 	if (buf_printf(&url, "http://%s:%d%s", host, port, path) < 0)
 		goto nomem;
 	easy = curl_easy_init();
 	if (!easy || probe_easy_setup(easy, buf_str(&url), timeout_ms, out) < 0)
 		goto nomem;
-	if (inet_pton(AF_INET, host, &a4) != 1) {
-		if (buf_printf(&res, "%s:%d:127.0.0.1", host, port) < 0)
-			goto nomem;
-		resolve = curl_slist_append(NULL, buf_str(&res));
-		if (!resolve ||
-		    curl_easy_setopt(easy, CURLOPT_RESOLVE, resolve) != CURLE_OK)
-			goto nomem;
-	}
 	if (curl_easy_setopt(easy, CURLOPT_PROXY, "") != CURLE_OK ||
 	    curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L) != CURLE_OK ||
-	    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_cb) !=
-		    CURLE_OK ||
-	    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, t) != CURLE_OK ||
-	    curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, sockopt_cb) !=
-		    CURLE_OK ||
-	    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, close_cb) !=
-		    CURLE_OK ||
-	    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, t) != CURLE_OK)
+	    curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, t->path) !=
+		    CURLE_OK)
 		goto nomem;
 	cc = run_tunnel(s, easy, t, deadline);
 	rc = probe_finish(easy, cc, buf_str(&where), out, err);
@@ -1194,13 +1259,9 @@ fail:
 	aws_error_where(err, "%s", buf_str(&where));
 out:
 	if (easy)
-		curl_easy_cleanup(easy); /* closes curl's end via close_cb */
-	curl_slist_free_all(resolve);
+		curl_easy_cleanup(easy);
 	if (t) {
-		if (t->curl_fd >= 0)
-			close(t->curl_fd); /* curl never took it */
-		if (t->our_fd >= 0)
-			close(t->our_fd);
+		tunnel_close(t);
 		if (t->ch) {
 			long until = now_ms() + 2000;
 
@@ -1218,6 +1279,5 @@ out:
 	libssh2_session_set_blocking(s->session, 1);
 	buf_free(&url);
 	buf_free(&where);
-	buf_free(&res);
 	return rc;
 }
