@@ -224,16 +224,54 @@ static const char *hostkey_type_name(int type)
 	}
 }
 
+/* Append name to the comma list in b when the library supports it and it
+ * is not there yet. libssh2 1.10's method_pref() corrupts memory while
+ * dropping unknown names (overlapping memcpy), so we never hand it any. */
+static void pref_add(struct buf *b, const char *name, const char **algs,
+		     int nalgs)
+{
+	const char *p = buf_str(b);
+	size_t len = strlen(name);
+	int i;
+
+	for (i = 0; i < nalgs; i++)
+		if (strcmp(algs[i], name) == 0)
+			break;
+	if (i == nalgs)
+		return;
+	while ((p = strstr(p, name))) {
+		if ((p == buf_str(b) || p[-1] == ',') &&
+		    (p[len] == ',' || p[len] == '\0'))
+			return;
+		p += len;
+	}
+	if (b->len)
+		buf_append_char(b, ',');
+	buf_append_str(b, name);
+}
+
 /* Our preference, with the types already recorded for this host first so
- * a server holding several keys shows the one we can compare. */
-static char *hostkey_pref(const struct ssh_target *t, const char *name)
+ * a server holding several keys shows the one we can compare. Returns
+ * NULL when nothing is usable (err set). */
+static char *hostkey_pref(struct ssh_session *s, const struct ssh_target *t,
+			  const char *name, struct aws_error *err)
 {
 	unsigned char **blobs = NULL;
 	size_t *lens = NULL;
+	const char **algs = NULL;
 	struct aws_error ignored;
+	char ours[sizeof(hostkey_methods)], *tok, *save = NULL;
 	struct buf b;
-	int n = 0, i;
+	int n = 0, i, nalgs;
 
+	nalgs = libssh2_session_supported_algs(s->session,
+					       LIBSSH2_METHOD_HOSTKEY, &algs);
+	if (nalgs <= 0) {
+		aws_error_set(err, AWS_ERR_INTERNAL, "SshInit",
+			      _("libssh2 lists no host key algorithms: %s"),
+			      ssh_reason(s->session));
+		return NULL;
+	}
 	buf_init(&b, 4096);
 	if (t->known_hosts_file)
 		n = known_hosts_lookup(t->known_hosts_file, name, &blobs, &lens,
@@ -243,13 +281,25 @@ static char *hostkey_pref(const struct ssh_target *t, const char *name)
 
 		hostkey_blob_type(blobs[i], lens[i], type, sizeof(type));
 		/* An RSA key is shown with whichever signature we ask. */
-		if (strcmp(type, "ssh-rsa") == 0)
-			buf_append_str(&b, "rsa-sha2-512,rsa-sha2-256,");
-		if (type[0] && !strchr(type, ','))
-			buf_printf(&b, "%s,", type);
+		if (strcmp(type, "ssh-rsa") == 0) {
+			pref_add(&b, "rsa-sha2-512", algs, nalgs);
+			pref_add(&b, "rsa-sha2-256", algs, nalgs);
+		}
+		if (type[0])
+			pref_add(&b, type, algs, nalgs);
 	}
 	hostkey_blobs_free(blobs, lens, n > 0 ? n : 0);
-	buf_append_str(&b, hostkey_methods);
+	memcpy(ours, hostkey_methods, sizeof(ours));
+	for (tok = strtok_r(ours, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		pref_add(&b, tok, algs, nalgs);
+	libssh2_free(s->session, algs);
+	if (!b.len) {
+		buf_free(&b);
+		aws_error_set(err, AWS_ERR_INTERNAL, "SshInit", "%s",
+			      _("no usable host key algorithm"));
+		return NULL;
+	}
 	return buf_take(&b);
 }
 
@@ -421,9 +471,9 @@ int ssh_session_open(const struct ssh_target *t, struct ssh_hostkey_seen *seen,
 	if (!s->session)
 		goto nomem;
 	libssh2_session_set_timeout(s->session, s->timeout_ms);
-	pref = hostkey_pref(t, name);
+	pref = hostkey_pref(s, t, name, err);
 	if (!pref)
-		goto nomem;
+		goto fail;
 	if (libssh2_session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY,
 					pref) != 0) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "SshInit",
