@@ -39,8 +39,10 @@ def reexec_in_netns():
         skip("needs root for unshare -n and sshd")
     if not os.path.exists(SSHD) or not shutil.which("unshare") or not shutil.which("ssh-keygen"):
         skip("needs openssh-server, ssh-keygen and unshare")
+    # -m: a private mount namespace, where the non-root case may bind-mount
+    # its own /etc/passwd and a stand-in sudo without touching the machine.
     env = dict(os.environ, ECSW_SSH_NETNS="1")
-    cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"',
+    cmd = ["unshare", "-n", "-m", "sh", "-c", 'ip link set lo up && exec "$0" "$@"',
            sys.executable, os.path.abspath(__file__)] + sys.argv[1:]
     os.execvpe("unshare", cmd, env)
 
@@ -146,6 +148,78 @@ class Sshd:
 def tool(*args):
     p = subprocess.run([TOOL] + list(args), capture_output=True, text=True, timeout=30)
     return p.returncode, p.stdout + p.stderr
+
+
+NONROOT = "ecswtest"
+NONROOT_UID = 4242
+
+FAKE_SUDO = """#!/bin/sh
+# Stand-in for sudo: hands its argv to the (root) test driver, which plays
+# the sudoers policy and runs the command, and exits with its status.
+d=%s
+printf '%%s\\0' "$@" > "$d/req.$$.tmp" && mv "$d/req.$$.tmp" "$d/req.$$"
+i=0
+while [ ! -e "$d/done.$$" ]; do
+    sleep 0.05; i=$((i + 1)); [ $i -gt 400 ] && exit 98
+done
+exit "$(cat "$d/done.$$")"
+"""
+
+
+class SudoAgent:
+    """Answers the stand-in sudo: records each argv; when allowed, runs
+    exactly `install -m MODE -- SRC DST` as root (argv, no shell)."""
+
+    def __init__(self, d):
+        self.dir = d
+        self.allow = True
+        self.calls = []
+        self.stop = False
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self.stop:
+            for name in os.listdir(self.dir):
+                if not name.startswith("req.") or name.endswith(".tmp"):
+                    continue
+                pid = name[4:]
+                path = os.path.join(self.dir, name)
+                argv = open(path, "rb").read().split(b"\0")[:-1]
+                argv = [a.decode() for a in argv]
+                os.unlink(path)
+                self.calls.append(argv)
+                rc = 1
+                if self.allow and len(argv) == 7 and argv[:3] == ["-n", "install", "-m"] \
+                        and argv[4] == "--":
+                    rc = subprocess.run(["install", "-m", argv[3], "--", argv[5], argv[6]]).returncode
+                with open(os.path.join(self.dir, "done." + pid), "w") as f:
+                    f.write(str(rc))
+            time.sleep(0.02)
+
+
+def nonroot_setup(work):
+    """A throwaway login user, visible only in this mount namespace."""
+    if os.environ.get("ECSW_SSH_NETNS") != "1":
+        return None
+    home = os.path.join(work, "home")
+    os.makedirs(home)
+    os.chown(home, NONROOT_UID, NONROOT_UID)
+    os.chmod(work, 0o755)
+    passwd = os.path.join(work, "passwd")
+    with open("/etc/passwd") as src, open(passwd, "w") as f:
+        f.write(src.read())
+        f.write("%s:x:%d:%d::%s:/bin/sh\n" % (NONROOT, NONROOT_UID, NONROOT_UID, home))
+    os.chmod(passwd, 0o644)
+    sudo_dir = os.path.join(work, "sudo")
+    os.makedirs(sudo_dir)
+    os.chmod(sudo_dir, 0o1777)
+    subprocess.run(["mount", "--bind", passwd, "/etc/passwd"], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", "/usr/local/bin"], check=True)
+    with open("/usr/local/bin/sudo", "w") as f:
+        f.write(FAKE_SUDO % sudo_dir)
+    os.chmod("/usr/local/bin/sudo", 0o755)
+    return home, SudoAgent(sudo_dir)
 
 
 def main():
@@ -348,6 +422,43 @@ def main():
         check("direct probe 503 is HttpStatus",
               rc == 1 and "code=HttpStatus" in out and "status=503" in out, out)
         Handler.healthz_status = 200
+
+        # A login user that is not root and may not write the EFS dir.
+        setup = nonroot_setup(work)
+        if setup:
+            home, agent = setup
+            efs2 = os.path.join(work, "efs2")
+            os.makedirs(efs2)
+            nr = ["--connect-to", to1, "--host", BASTION, "--user", NONROOT, "--key", client,
+                  "--known-hosts", kh]
+            rc, out = tool(*nr, "write", efs2, "license.json", lic)
+            dest2 = os.path.join(efs2, "license.json")
+            got = open(dest2, "rb").read() if os.path.exists(dest2) else b""
+            call = agent.calls[0] if agent.calls else []
+            check("non-root: escalated with sudo -n install, bytes on disk",
+                  rc == 0 and got == lic_bytes
+                  and stat.S_IMODE(os.stat(dest2).st_mode) == 0o644, out)
+            check("non-root: the sudo argv is exactly the fixed command",
+                  len(agent.calls) == 1 and call[:5] == ["-n", "install", "-m", "0644", "--"]
+                  and len(call) == 7 and call[5].startswith(home + "/.ecsw-license.json.")
+                  and call[6] == dest2, str(agent.calls))
+            check("non-root: no temporary left in the home or the EFS dir",
+                  os.listdir(home) == [] or all(not n.startswith(".ecsw") for n in os.listdir(home)),
+                  str(os.listdir(home)))
+            agent.allow = False
+            rc, out = tool(*nr, "write", efs2, "license.json", lic2)
+            check("non-root: refused sudo is PermissionDenied, old file kept",
+                  rc == 1 and "code=PermissionDenied" in out and open(dest2, "rb").read() == lic_bytes
+                  and all(not n.startswith(".ecsw") for n in os.listdir(home)), out)
+            ncalls = len(agent.calls)
+            efs3 = os.path.join(work, "efs3")
+            os.makedirs(efs3)
+            os.chown(efs3, NONROOT_UID, NONROOT_UID)
+            rc, out = tool(*nr, "write", efs3, "license.json", lic)
+            check("non-root: a writable dir needs no sudo",
+                  rc == 0 and len(agent.calls) == ncalls
+                  and open(os.path.join(efs3, "license.json"), "rb").read() == lic_bytes, out)
+            agent.stop = True
 
         # Connect timeout: a listening socket that never answers SSH.
         mute = socket.socket()
