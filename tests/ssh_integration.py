@@ -146,7 +146,10 @@ class Sshd:
 
 
 def tool(*args):
+    t0 = time.time()
     p = subprocess.run([TOOL] + list(args), capture_output=True, text=True, timeout=30)
+    if os.environ.get("ECSW_SSH_TIMING"):
+        print("  %.2fs %s" % (time.time() - t0, " ".join(args[-4:])))
     return p.returncode, p.stdout + p.stderr
 
 
@@ -410,6 +413,25 @@ def main():
         rc, out = tool("--connect-to", to1, *base, "get", "127.0.0.1", str(closed), "/")
         check("nothing listening behind the bastion is ProbeFailed",
               rc == 1 and "code=ProbeFailed" in out and ("127.0.0.1:%d" % closed) in out, out)
+
+        # An internal load balancer: a DNS name the bastion resolves.
+        ilb = "internal-ecsw-lb-1.us-east-1.elb.amazonaws.com"
+        rc, out = tool("--connect-to", to1, "--connect-to", "%s:80:127.0.0.1:%d" % (ilb, hport),
+                       *base, "get", ilb, "80", "/")
+        check("internal load balancer through the bastion reports 3.3.2-cpu",
+              rc == 0 and "ok status=200 app_version=3.3.2-cpu" in out, out)
+
+        # A target that accepts and never answers: a timeout, not a hang.
+        mute = socket.socket()
+        mute.bind(("127.0.0.1", 0))
+        mute.listen(4)
+        t0 = time.time()
+        rc, out = tool("--connect-to", to1, *base, "--timeout", "1500",
+                       "get", "127.0.0.1", str(mute.getsockname()[1]), "/")
+        mute.close()
+        check("silent target behind the bastion times out",
+              rc == 1 and "code=ProbeTimeout" in out and "kind=3 " in out  # AWS_ERR_TIMEOUT
+              and time.time() - t0 < 8, out)
 
         # Direct probes (internet-facing load balancer), through connect-to.
         lb = "ecsw-lb-123.us-east-1.elb.amazonaws.com"
