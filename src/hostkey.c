@@ -348,7 +348,10 @@ static int read_small_file(const char *path, struct buf *b,
 			      _("cannot read %s: %s"), path, strerror(errno));
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+	for (;;) {
+		n = fread(chunk, 1, sizeof(chunk), f);
+		if (n == 0)
+			break;
 		if (buf_append(b, chunk, n) < 0) {
 			aws_error_set(err, AWS_ERR_CONFIG, "KnownHostsTooLarge",
 				      _("%s is larger than %u bytes"), path,

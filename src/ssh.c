@@ -243,12 +243,10 @@ static void pref_add(struct buf *b, const char *name, const char **algs,
 			break;
 	if (i == nalgs)
 		return;
-	while ((p = strstr(p, name))) {
+	for (p = strstr(p, name); p; p = strstr(p + len, name))
 		if ((p == buf_str(b) || p[-1] == ',') &&
 		    (p[len] == ',' || p[len] == '\0'))
 			return;
-		p += len;
-	}
 	if (b->len)
 		buf_append_char(b, ',');
 	buf_append_str(b, name);
