@@ -560,6 +560,8 @@ int ssh_exec(struct ssh_session *s, const char *command, int *exit_status,
 			      ssh_reason(s->session));
 		goto out;
 	}
+	/* Nothing comes on stdin: say so, so no command waits for it. */
+	libssh2_channel_send_eof(ch);
 	/* Drain and drop: the output is the remote's and may echo paths. */
 	for (;;) {
 		n = libssh2_channel_read(ch, sink, sizeof(sink));

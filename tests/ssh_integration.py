@@ -147,7 +147,9 @@ class Sshd:
 
 def tool(*args):
     t0 = time.time()
-    p = subprocess.run([TOOL] + list(args), capture_output=True, text=True, timeout=30)
+    # ECSW_SSH_TOOL_WRAPPER="valgrind -q --error-exitcode=99 ..." for leaks.
+    wrapper = os.environ.get("ECSW_SSH_TOOL_WRAPPER", "").split()
+    p = subprocess.run(wrapper + [TOOL] + list(args), capture_output=True, text=True, timeout=30)
     if os.environ.get("ECSW_SSH_TIMING"):
         print("  %.2fs %s" % (time.time() - t0, " ".join(args[-4:])))
     return p.returncode, p.stdout + p.stderr
