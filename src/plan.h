@@ -1,0 +1,58 @@
+/* plan.h - the deployment as data: the guide's sections, each yielding the
+ * AWS calls that create its resources, in order.
+ *
+ * A plan is pure: building it sends nothing. Values that are only known at
+ * run time (the account id, availability zones, the AMI, ids of resources
+ * created earlier) appear in params as references "${KEY.Path}" to the
+ * output of an earlier action; the executor resolves them from the journal.
+ * "lookup" actions (GetCallerIdentity, DescribeAvailabilityZones, the SSM AMI
+ * parameter) create nothing and are never removed.
+ *
+ * Readers: the CLI prints it (plan), the TUI reviews it action by action,
+ * the executor (deploy) runs it, teardown walks it backwards. Do not modify
+ * a plan from outside plan.c and the step files. */
+#ifndef ECSW_PLAN_H
+#define ECSW_PLAN_H
+
+#include <cjson/cJSON.h>
+
+#include "aws/error.h"
+#include "spec.h"
+
+enum plan_action_role {
+	PLAN_LOOKUP,    /* reads something we need (account, AZs, AMI) */
+	PLAN_CREATE,    /* creates a resource that teardown removes */
+	PLAN_CONFIGURE, /* changes a resource created earlier (rule, route, attribute) */
+	PLAN_LOCAL,     /* done by us, not AWS (license over SSH, image push, checks) */
+};
+
+struct plan_action {
+	char *key;       /* owned: stable id in the journal, e.g. "vpc", "subnet-private-1" */
+	int section;     /* the guide's section number (2..17) */
+	int role;        /* enum plan_action_role */
+	char *kind;      /* owned: resource kind, e.g. "ec2:vpc", "iam:policy" */
+	char *name;      /* owned: the resource's name (Name tag or AWS name), may be "" */
+	char *service;   /* owned: "ec2", "iam", ... ("" for PLAN_LOCAL) */
+	char *operation; /* owned: "CreateVpc" */
+	cJSON *params;   /* owned: the exact input, with ${...} references */
+	char **depends;  /* owned: keys this action needs first */
+	int depend_count;
+	int optional;    /* the guide allows leaving it out (Skip without an id) */
+	char *id_path;   /* owned: where the created id is in the output, e.g. "Vpc.VpcId" */
+};
+
+struct plan {
+	struct plan_action *actions; /* owned, in execution order */
+	int count;
+};
+
+/* Build the plan for a validated spec. 0 / -1 (err set). *out is the
+ * caller's (plan_free). */
+int plan_build(const struct spec *spec, struct plan **out, struct aws_error *err);
+void plan_free(struct plan *p);
+/* Find an action by key; borrowed; NULL when absent. */
+const struct plan_action *plan_find(const struct plan *p, const char *key);
+/* The plan as JSON (sections, actions, params) for `plan --output json`. */
+cJSON *plan_to_json(const struct plan *p);
+
+#endif
