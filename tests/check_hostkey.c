@@ -181,6 +181,75 @@ START_TEST(test_console_without_block)
 }
 END_TEST
 
+/* Every prefix of the samples, each in a buffer of exactly its size, so
+ * ASan and valgrind see any read past the end; the parser never finds
+ * more than the whole text holds, nor a fingerprint cut short. */
+START_TEST(test_console_every_prefix)
+{
+	const char *samples[] = {console_al2023, console_plain};
+	struct aws_error err;
+	size_t i, len;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		len = strlen(samples[k]);
+		for (i = 0; i <= len; i++) {
+			struct hostkey_fp_list l;
+			char *copy = malloc(i + 1);
+			int j;
+
+			ck_assert_ptr_nonnull(copy);
+			memcpy(copy, samples[k], i);
+			copy[i] = '\0';
+			aws_error_clear(&err);
+			ck_assert_int_eq(hostkey_parse_console(copy, &l, &err), 0);
+			ck_assert_int_le(l.n, 2);
+			for (j = 0; j < l.n; j++)
+				ck_assert(hostkey_fp_valid(l.items[j].fp));
+			hostkey_fp_list_free(&l);
+			free(copy);
+		}
+	}
+}
+END_TEST
+
+/* Lines a hand-edited or foreign known_hosts may hold: skipped, not fatal. */
+START_TEST(test_known_hosts_foreign_lines)
+{
+	char path[128];
+	unsigned char **blobs = NULL;
+	size_t *lens = NULL;
+	struct aws_error err;
+	FILE *f;
+	int n;
+
+	make_tmpdir();
+	snprintf(path, sizeof(path), "%s/known_hosts", tmpdir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "# comment h ssh-ed25519 %s\n"
+		   "@revoked h ssh-ed25519 %s\n"
+		   "|1|abc=|def= ssh-ed25519 %s\n"
+		   "h ssh-ed25519 !!!notbase64!!!\n"
+		   "h ssh-ed25519\n"
+		   "\n   \n"
+		   "other,h,third ssh-ed25519 %s\r\n"
+		   "h",
+		keys[0].b64, keys[0].b64, keys[0].b64, keys[1].b64);
+	fclose(f);
+	aws_error_clear(&err);
+	n = known_hosts_lookup(path, "h", &blobs, &lens, &err);
+	ck_assert_int_eq(n, 1); /* only the comma list names h usably */
+	hostkey_blobs_free(blobs, lens, n);
+	n = known_hosts_lookup(path, "third", &blobs, &lens, &err);
+	ck_assert_int_eq(n, 1);
+	hostkey_blobs_free(blobs, lens, n);
+	n = known_hosts_lookup(path, "oth", &blobs, &lens, &err);
+	ck_assert_int_eq(n, 0);
+	remove_tmpdir();
+}
+END_TEST
+
 START_TEST(test_host_name)
 {
 	char *a = hostkey_host_name("203.0.113.10", 22);
@@ -468,6 +537,8 @@ static Suite *hostkey_suite(void)
 	tcase_add_test(tc, test_console_al2023);
 	tcase_add_test(tc, test_console_plain_and_keys);
 	tcase_add_test(tc, test_console_without_block);
+	tcase_add_test(tc, test_console_every_prefix);
+	tcase_add_test(tc, test_known_hosts_foreign_lines);
 	tcase_add_test(tc, test_host_name);
 	tcase_add_test(tc, test_known_hosts_roundtrip);
 	tcase_add_loop_test(tc, test_policy, 0,
