@@ -1,18 +1,169 @@
-/* cli.c - placeholder until the CLI lands: --version and --help. */
+/* cli.c - parse the command line, then run one command or the wizard.
+ *
+ * Usage errors are one line on stderr and exit status 2; --help lists every
+ * command in cli_commands[] and every global option; with no command the
+ * wizard runs when we have a terminal, else we say what it would do. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "i18n.h"
+#include "interrupt.h"
 
-int cli_main(int argc, char **argv)
+/* The global options for --help, in the order of ecs-wizard(1). */
+static const struct {
+	const char *option;
+	const char *help; /* N_() */
+} option_help[] = {
+	{ "--region REGION", N_("AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's)") },
+	{ "--profile NAME", N_("profile in ~/.aws/config and ~/.aws/credentials (else AWS_PROFILE)") },
+	{ "--endpoint-url URL", N_("send every AWS request to URL (testing, private endpoints)") },
+	{ "--connect-to H1:P1:H2:P2", N_("connect to H2:P2 for requests to H1:P1 (repeatable)") },
+	{ "--spec FILE", N_("the deployment's answers as JSON (see ecs-wizard-spec(5))") },
+	{ "--name NAME", N_("deployment name, overriding the spec's") },
+	{ "--state-dir DIR", N_("journals and known hosts (default $XDG_STATE_HOME/ecs-wizard)") },
+	{ "--log FILE", N_("append one line per AWS request to FILE (created 0600)") },
+	{ "--output json|text", N_("print results as JSON or as text (default)") },
+	{ "--mfa-token CODE", N_("MFA code for a profile with mfa_serial") },
+	{ "--ssh-host-key SHA256:...", N_("the bastion's expected SSH host key fingerprint") },
+	{ "--accept-new-host-key", N_("trust the bastion's host key on first use") },
+	{ "--dry-run", N_("show what would be done; change nothing") },
+	{ "--delete-images", N_("when destroying, delete the ECR images too") },
+	{ "--format FORMAT", N_("export format") },
+	{ "--refresh-prices", N_("fetch prices again instead of using the cache") },
+	{ "-y, --yes", N_("do not ask for confirmation") },
+	{ "--no-color", N_("no colours (also when NO_COLOR is set)") },
+	{ "-h, --help", N_("show this help and exit") },
+	{ "-V, --version", N_("show the version and exit") },
+};
+
+const struct cli_command *cli_find_command(const char *name)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("%s %s\n", PACKAGE, VERSION);
+	size_t i;
+
+	for (i = 0; cli_commands[i]; i++)
+		if (strcmp(cli_commands[i]->name, name) == 0)
+			return cli_commands[i];
+	return NULL;
+}
+
+int cli_parse(int argc, char **argv, struct ew_options *opts,
+	      const struct cli_command **cmd, char *err, size_t err_size)
+{
+	const struct cli_command *c = NULL;
+
+	*cmd = NULL;
+	if (ew_options_parse(argc, argv, opts, err, err_size) < 0)
+		return EXIT_BAD_INPUT;
+	if (opts->help || opts->version) {
+		/* --help names a command when one is given; an unknown one
+		 * still gets the general help. */
+		if (opts->command)
+			*cmd = cli_find_command(opts->command);
 		return EXIT_OK;
 	}
-	printf(_("Usage: %s [--version]\n"), PACKAGE);
+	if (!opts->command)
+		return EXIT_OK;
+	c = cli_find_command(opts->command);
+	if (!c) {
+		snprintf(err, err_size, _("unknown command '%s'"), opts->command);
+		goto bad;
+	}
+	if (opts->nargs > c->max_args) {
+		snprintf(err, err_size, _("%s: unexpected argument '%s'"),
+			 c->name, opts->args[c->max_args]);
+		goto bad;
+	}
+	*cmd = c;
 	return EXIT_OK;
+bad:
+	ew_options_free(opts);
+	return EXIT_BAD_INPUT;
+}
+
+static void print_help(FILE *f, const struct cli_command *only)
+{
+	size_t i;
+
+	if (only) {
+		fprintf(f, _("Usage: %s %s %s\n"), PACKAGE, only->name, only->usage);
+		fprintf(f, "%s\n", _(only->summary));
+		fprintf(f, _("Global options may also be given (see %s --help).\n"),
+			PACKAGE);
+		return;
+	}
+	fprintf(f, _("Usage: %s [OPTION]... [COMMAND [ARG]...]\n"), PACKAGE);
+	fprintf(f, "%s\n\n", _("Deploy the Private AI container on AWS ECS, step by step.\n"
+			       "Without a command, run the interactive wizard."));
+	fprintf(f, "%s\n", _("Commands:"));
+	for (i = 0; cli_commands[i]; i++)
+		fprintf(f, "  %-10s %s\n", cli_commands[i]->name,
+			_(cli_commands[i]->summary));
+	fprintf(f, "\n%s\n", _("Options (before or after the command):"));
+	for (i = 0; i < sizeof(option_help) / sizeof(option_help[0]); i++)
+		fprintf(f, "  %-26s %s\n", option_help[i].option,
+			_(option_help[i].help));
+	fprintf(f, "\n%s\n", _("Exit status: 0 done, 1 failed, 2 bad input (nothing was sent), 130 interrupted."));
+	fprintf(f, _("See %s(1) and %s-spec(5).\n"), PACKAGE, PACKAGE);
+}
+
+/* Without a terminal (or a TUI), say what the wizard would do and how to
+ * get going headless. */
+static int no_command(struct ew_options *opts)
+{
+	printf(_("%s deploys the Private AI container on AWS ECS: a VPC with public\n"
+		 "and private subnets, a NAT gateway, a bastion host, an EFS file system\n"
+		 "for the license, the image in ECR, an ECS cluster on EC2 capacity behind\n"
+		 "a load balancer. Run it in a terminal for the interactive wizard, or\n"
+		 "headless:\n"), PACKAGE);
+	printf("  %s preflight            %s\n", PACKAGE,
+	       _("check credentials, region and instance type"));
+	printf("  %s plan --spec FILE     %s\n", PACKAGE,
+	       _("show what would be created"));
+	printf("  %s deploy --spec FILE   %s\n", PACKAGE,
+	       _("create it (resumable: the journal remembers)"));
+	printf("  %s status --spec FILE   %s\n", PACKAGE,
+	       _("show what exists and whether it is healthy"));
+	(void)opts;
+	return EXIT_OK;
+}
+
+int cli_main(int argc, char **argv, cli_tui_fn tui)
+{
+	struct ew_options opts;
+	const struct cli_command *cmd = NULL;
+	char err[512];
+	int rc;
+
+	rc = cli_parse(argc, argv, &opts, &cmd, err, sizeof(err));
+	if (rc != EXIT_OK) {
+		fprintf(stderr, _("%s: %s (try '%s --help')\n"), PACKAGE, err,
+			PACKAGE);
+		return rc;
+	}
+	if (opts.version) {
+		printf("%s %s\n", PACKAGE, VERSION);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (opts.help) {
+		print_help(stdout, cmd);
+		rc = EXIT_OK;
+		goto out;
+	}
+	ew_catch_signals();
+	if (cmd)
+		rc = cmd->exec(&opts);
+	else if (tui && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		rc = tui(&opts);
+	else
+		rc = no_command(&opts);
+	if (ew_interrupted)
+		rc = EXIT_INTERRUPTED;
+out:
+	ew_options_free(&opts);
+	return rc;
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stddef.h>
 
 #include "cli.h"
 #include "i18n.h"
@@ -12,5 +13,6 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
-	return cli_main(argc, argv);
+	/* The TUI engineer passes ui_main here once the screens land. */
+	return cli_main(argc, argv, NULL);
 }
