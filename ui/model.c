@@ -507,6 +507,53 @@ int ui_lines_set(struct ui_lines *l, const char *text)
 	return 0;
 }
 
+/* Greedy word wrap at spaces; a word longer than width stays whole. */
+int ui_lines_wrap(struct ui_lines *out, const char *text, int width)
+{
+	size_t n = strlen(text), cap = n * 2 + 2, o = 0;
+	char *w = malloc(cap);
+	int col = 0, rc;
+	const char *p = text;
+
+	if (!w || width < 8) {
+		free(w);
+		return ui_lines_set(out, text);
+	}
+	while (*p) {
+		const char *end = p;
+		size_t len;
+
+		if (*p == '\n') {
+			w[o++] = '\n';
+			col = 0;
+			p++;
+			continue;
+		}
+		while (*end && *end != ' ' && *end != '\n')
+			end++;
+		len = (size_t)(end - p);
+		if (col > 0 && col + (int)len > width) {
+			w[o++] = '\n';
+			col = 0;
+		}
+		memcpy(w + o, p, len);
+		o += len;
+		col += (int)len;
+		p = end;
+		if (*p == ' ') {
+			if (col < width) {
+				w[o++] = ' ';
+				col++;
+			}
+			p++;
+		}
+	}
+	w[o] = '\0';
+	rc = ui_lines_set(out, w);
+	free(w);
+	return rc;
+}
+
 void ui_lines_free(struct ui_lines *l)
 {
 	for (int i = 0; i < l->count; i++)

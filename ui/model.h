@@ -135,6 +135,8 @@ struct ui_lines {
 
 /* Split text at newlines (text is copied). */
 int ui_lines_set(struct ui_lines *l, const char *text);
+/* Word-wrap text to width bytes into l. */
+int ui_lines_wrap(struct ui_lines *l, const char *text, int width);
 void ui_lines_free(struct ui_lines *l);
 /* Scroll by delta lines for a view of height rows, clamped. */
 void ui_lines_scroll(struct ui_lines *l, int delta, int height);
