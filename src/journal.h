@@ -57,11 +57,27 @@ int journal_set_meta(struct journal *j, const char *field, const cJSON *value,
 enum journal_state journal_state_of(const struct journal *j, const char *key);
 /* Borrowed views; NULL when unknown. */
 const char *journal_id_of(const struct journal *j, const char *key);
+const char *journal_arn_of(const struct journal *j, const char *key);
 const cJSON *journal_outputs_of(const struct journal *j, const char *key);
 const cJSON *journal_meta(const struct journal *j, const char *field);
 /* The whole journal document (for status); borrowed. */
 const cJSON *journal_doc(const struct journal *j);
 
 const char *journal_state_name(enum journal_state s); /* "created", ... */
+
+/* After a create: the resource has passed its waiter (NAT available,
+ * service stable). A resumed run waits again for one that has not. */
+int journal_record_ready(struct journal *j, const char *key, struct aws_error *err);
+int journal_is_ready(const struct journal *j, const char *key);
+/* A deep copy of the document, safe to read from another thread (the TUI)
+ * while the worker writes. Caller's (cJSON_Delete). */
+cJSON *journal_snapshot(const struct journal *j);
+/* A random value made when the journal was created, kept for its life:
+ * the seed of this deployment's idempotency tokens. Borrowed. */
+const char *journal_token_seed(const struct journal *j);
+/* Load a journal for reading only (status): no directory is created and
+ * nothing is written. Same permission checks as journal_open. */
+int journal_load(const char *dir, const char *name, struct journal **out,
+		 struct aws_error *err);
 
 #endif
