@@ -69,6 +69,12 @@ int spec_validate(const struct spec *s, struct spec_problems *pr);
  * else -1 with a translated reason in why. */
 int spec_check_value(const char *key, const char *text, char *why, size_t why_size);
 
+/* Check one key's value as spec_check_value() does, then store it (the
+ * TUI's fields, --name). Setting name also moves ecr_repository when it
+ * was following the name. 0, or -1 with the reason in why and s unchanged. */
+int spec_set_value(struct spec *s, const char *key, const char *text,
+		   char *why, size_t why_size);
+
 /* The spec as a JSON object with every key (for --output json, saving the
  * answers for a headless re-run). Caller frees with cJSON_Delete. */
 cJSON *spec_to_json(const struct spec *s);

@@ -37,6 +37,9 @@ enum aws_shape_type {
 	AWS_T_BOOLEAN,
 	AWS_T_TIMESTAMP,
 	AWS_T_BLOB,
+	/* botocore "structure" with "document": true (json protocols): any
+	 * JSON value, sent and received as is. */
+	AWS_T_DOCUMENT,
 };
 
 /* Where a member travels in rest protocols; always BODY for ec2/query/json. */
