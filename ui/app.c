@@ -285,6 +285,10 @@ static void redraw(struct app *app)
 		app->screen->draw(app);
 	if (app->dialog)
 		dialog_draw(app);
+	/* stdscr first, then every panel over it, bottom to top. */
+	wnoutrefresh(stdscr);
+	for (PANEL *p = panel_above(NULL); p; p = panel_above(p))
+		touchwin(panel_window(p));
 	update_panels();
 	doupdate();
 }

@@ -142,7 +142,7 @@ static const struct ui_field_def field_defs[] = {
 	{ "name", N_("Deployment name"), UI_FIELD_TEXT, NULL,
 	  N_("Prefix of every resource name; names the journal.") },
 	{ "region", N_("Region"), UI_FIELD_LIST, regions,
-	  N_("Enter opens the list of regions.") },
+	  N_("Space opens the list of regions; arrows step through it.") },
 	{ "marketplace", N_("AWS Marketplace image"), UI_FIELD_BOOL, yes_no,
 	  N_("Yes: the image carries its licence; EFS and the licence step are left out.") },
 	{ "vpc_cidr", N_("VPC CIDR"), UI_FIELD_CIDR, NULL,

@@ -86,6 +86,47 @@ static int load_text(struct app *app, struct review *r)
 	return rc;
 }
 
+/* Lookups create nothing, so they are not reviewed: a dry run notes them,
+ * a live run sends them straight away. Returns 1 when the screen changes. */
+static int settle_lookups(struct app *app)
+{
+	while (!app->review_all && app->review >= 0 && app->review < app->plan->count) {
+		const struct plan_action *a = &app->plan->actions[app->review];
+
+		if (a->role != PLAN_LOOKUP || app->act_state[app->review] == UI_ACT_DONE) {
+			if (a->role == PLAN_LOOKUP)
+				goto next;
+			return 0;
+		}
+		if (!app->dry_run) {
+			if (app_post(app, QCMD_RUN_ACTION, a->key, NULL) != 0)
+				return 0;
+			app->act_state[app->review] = UI_ACT_RUNNING;
+			app_switch(app, &screen_progress);
+			return 1;
+		}
+		app->act_state[app->review] = UI_ACT_REVIEWED;
+		ui_log_addf(&app->log, _("dry run  %s: %s %s (a lookup) not sent"), a->key,
+			    a->service, a->operation);
+next:
+		{
+			int i;
+
+			for (i = app->review + 1; i < app->plan->count; i++)
+				if (app->plan->actions[i].section == a->section)
+					break;
+			if (i < app->plan->count) {
+				app->review = i;
+				continue;
+			}
+			/* The section held nothing but lookups. */
+			app_review_advance(app);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int review_enter(struct app *app)
 {
 	struct review *r = calloc(1, sizeof(*r));
@@ -95,6 +136,8 @@ static int review_enter(struct app *app)
 	app->screen_data = r;
 	if (!app->plan && app_rebuild_plan(app) != 0)
 		return -1;
+	if (settle_lookups(app))
+		return 0;
 	if (app->review_all)
 		r->list_cursor = app->review > 0 ? app->review : 0;
 	return load_text(app, r);

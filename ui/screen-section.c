@@ -127,7 +127,7 @@ static void draw_list(struct app *app, struct section_screen *s)
 			app_put(stdscr, y, w - 10, 10, state);
 		attroff(a);
 	}
-	mvvline(1, w, ACS_VLINE, app->rows - 3);
+	mvvline_set(1, w, WACS_VLINE, app->rows - 3);
 }
 
 static void section_draw(struct app *app)
@@ -138,7 +138,7 @@ static void section_draw(struct app *app)
 	char title[256];
 	int x, width, y = 1, form_y;
 
-	s->left_w = app->cols / 3 > 34 ? 34 : app->cols / 3;
+	s->left_w = app->cols / 3 > 40 ? 40 : app->cols / 3;
 	if (s->left_w < 22)
 		s->left_w = 22;
 	draw_list(app, s);

@@ -4,8 +4,8 @@
  * ui_field_validate() with spec_check_value(), which records the reason
  * next to the value; the form library then refuses to leave an invalid
  * field, and the reason is drawn under it. Choice fields (region, scheme,
- * yes/no, task size) are not editable: Space and the arrows cycle, Enter
- * on the region opens the list. */
+ * yes/no, task size) are not editable: Space and the arrows cycle; Space
+ * on the region opens the list. Enter is always Next. */
 #include "config.h"
 
 #include <form.h>
@@ -106,6 +106,22 @@ static FIELDTYPE *get_spec_type(void)
 	return spec_type;
 }
 
+/* Over SSH the client's address is the best guess for who administers
+ * the bastion; otherwise the field stays empty and its note gives an
+ * example (a documentation address is never prefilled as a real value). */
+static char *own_address(void)
+{
+	const char *client = getenv("SSH_CLIENT");
+	unsigned a, b, c, d;
+	char tmp[32];
+
+	if (!client || sscanf(client, "%u.%u.%u.%u ", &a, &b, &c, &d) != 4 ||
+	    a > 255 || b > 255 || c > 255 || d > 255)
+		return strdup("");
+	snprintf(tmp, sizeof(tmp), "%u.%u.%u.%u/32", a, b, c, d);
+	return strdup(tmp);
+}
+
 int ui_form_new(const char *const *keys, const cJSON *spec_json, struct ui_form **out)
 {
 	struct ui_form *f = calloc(1, sizeof(*f));
@@ -137,6 +153,10 @@ int ui_form_new(const char *const *keys, const cJSON *spec_json, struct ui_form 
 		}
 		v->def = d;
 		text = ui_field_text_from_json(d, spec_json);
+		if (text && !text[0] && !strcmp(d->key, "admin_cidr")) {
+			free(text);
+			text = own_address();
+		}
 		ui_field_validate(v, text ? text : "", spec_check_value);
 		free(text);
 		f->count++;
@@ -246,7 +266,8 @@ void ui_form_draw(struct app *app, struct ui_form *f)
 		wclrtoeol(f->win);
 		if (!v->valid) {
 			wattron(f->win, app_attr(app, UI_ROLE_ERROR));
-			app_put(f->win, y + 1, f->label_w + 1, f->field_w, v->why);
+			app_put(f->win, y + 1, f->label_w + 1,
+				getmaxx(f->win) - f->label_w - 1, v->why);
 			wattroff(f->win, app_attr(app, UI_ROLE_ERROR));
 		} else if (i == f->current && v->def->note) {
 			wattron(f->win, app_attr(app, UI_ROLE_DIM));
@@ -331,10 +352,14 @@ int ui_form_key(struct app *app, struct ui_form *f, int ch, enum ui_form_action 
 	case '\r':
 	case KEY_ENTER:
 		form_driver(f->form, REQ_VALIDATION);
-		*action = v->def->kind == UI_FIELD_LIST ? UI_FORM_OPEN_LIST : UI_FORM_SUBMIT;
+		*action = UI_FORM_SUBMIT;
 		return UI_HANDLED | UI_REDRAW;
 	}
 	if (!req && is_choice(v->def)) {
+		if (ch == ' ' && v->def->kind == UI_FIELD_LIST) {
+			*action = UI_FORM_OPEN_LIST;
+			return UI_HANDLED | UI_REDRAW;
+		}
 		if (ch == ' ' || ch == KEY_RIGHT)
 			cycle_choice(f, 1);
 		else if (ch == KEY_LEFT)

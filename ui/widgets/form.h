@@ -17,7 +17,7 @@ struct ui_form;
 enum ui_form_action {
 	UI_FORM_NONE = 0,
 	UI_FORM_SUBMIT,    /* Enter: the user asks for Next */
-	UI_FORM_OPEN_LIST, /* Enter on a list field: show its choices */
+	UI_FORM_OPEN_LIST, /* Space on a list field: show its choices */
 };
 
 /* A form for keys (NULL-terminated spec keys; task_cpu/task_memory become
