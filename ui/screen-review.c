@@ -229,7 +229,7 @@ static void review_draw(struct app *app)
 		app_put(stdscr, r->button_y, x + 2, app->cols - x - 3,
 			_("(dry run: Create only marks it reviewed)"));
 	app_draw_frame(app, _(" c create  e edit  s skip  b back  Up/Down scroll  "
-			      "F3 plan  F4 log  F1 help  F10 quit"));
+			      "F3 plan  F1 help  F10 quit"));
 }
 
 /* After an action is settled: the next one in the section, or the section

@@ -142,8 +142,8 @@ static void section_draw(struct app *app)
 	if (s->left_w < 22)
 		s->left_w = 22;
 	draw_list(app, s);
-	app_draw_frame(app, _(" Enter next  Tab field  Space choice  Esc back  "
-			      "F1 help  F3 plan  F4 log  F10 quit"));
+	app_draw_frame(app, _(" Enter next  Tab field  Esc back  F1 help  F3 plan  "
+			      "F4 log  F10 quit"));
 	if (app->sections.count == 0)
 		return;
 	sec = &app->sections.items[app->sections.current];
