@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "cli.h"
+#include "../ui/ui.h"
 #include "i18n.h"
 
 int main(int argc, char **argv)
@@ -17,6 +18,5 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
-	/* The TUI engineer passes ui_main here once the screens land. */
-	return cli_main(argc, argv, NULL);
+	return cli_main(argc, argv, ui_main);
 }
