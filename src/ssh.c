@@ -75,30 +75,6 @@ static const char *ssh_reason(LIBSSH2_SESSION *session)
 
 /* ---- connect-to ----------------------------------------------------- */
 
-/* curl's --connect-to matching, for the bastion and channel destinations.
- * TODO(integrator): replace with aws_connect_to_apply() from the transport
- * module once it lands; same meaning. Returns 1 when a rule matched. */
-static int ssh_connect_to_apply(const struct aws_connect_to *rules, int n,
-				const char **host, int *port)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		const struct aws_connect_to *r = &rules[i];
-
-		if (r->host1 && r->host1[0] && strcasecmp(r->host1, *host) != 0)
-			continue;
-		if (r->port1 > 0 && r->port1 != *port)
-			continue;
-		if (r->host2 && r->host2[0])
-			*host = r->host2;
-		if (r->port2 > 0)
-			*port = r->port2;
-		return 1;
-	}
-	return 0;
-}
-
 static void rules_free(struct aws_connect_to *rules, int n)
 {
 	int i;
@@ -464,7 +440,7 @@ int ssh_session_open(const struct ssh_target *t, struct ssh_hostkey_seen *seen,
 		goto nomem;
 	snprintf(s->where, sizeof(s->where), "bastion %s:%d", t->host, port);
 	host = t->host;
-	ssh_connect_to_apply(s->rules, s->nrules, &host, &port);
+	aws_connect_to_apply(s->rules, s->nrules, &host, &port);
 
 	s->sock = tcp_connect(host, port, s->timeout_ms, err);
 	if (s->sock < 0)
@@ -1278,7 +1254,7 @@ int ssh_http_get(struct ssh_session *s, const char *host, int port,
 			      _("a probe needs a host name or IPv4 address, a port and a path"));
 		goto fail;
 	}
-	ssh_connect_to_apply(s->rules, s->nrules, &dest, &dport);
+	aws_connect_to_apply(s->rules, s->nrules, &dest, &dport);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		goto nomem;
