@@ -185,6 +185,16 @@ else
 	not_ok "broken spec (status $status)"
 fi
 
+# 9b. A spec whose region is unknown: exit 2 naming the key, JSON error too.
+printf '{"region": "mars-1"}\n' >"$work/mars.json"
+run $KEYS -- preflight --endpoint-url "$url" --spec "$work/mars.json" --output json
+if [ "$status" -eq 2 ] && grep -q "region" "$work/err" && python3 - "$work/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["error"]["code"] == "InvalidSpec" and "region" in d["error"]["message"], d
+PY
+then ok "spec with an unknown region: exit 2"; else not_ok "unknown region (status $status)"; fi
+
 # 10. No command and no terminal: what the wizard would do, and how to
 #     provide credentials when there are none.
 run -- </dev/null
