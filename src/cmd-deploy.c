@@ -150,8 +150,6 @@ static int deploy_exec(struct ew_options *opts)
 				ok = ev->ok;
 			} else if (ev->type != QEV_FAILED || ev->key) {
 				print_event(e, ev);
-			} else if (ev->err.kind != AWS_ERR_CANCELLED) {
-				print_event(e, ev);
 			}
 			queue_event_free(ev);
 		}

@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <sys/file.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@ struct journal {
 	char *path;
 	cJSON *doc;
 	int readonly;
+	int lock_fd;       /* flock'd <name>.lock while open for writing */
 	pthread_mutex_t lock;
 };
 
@@ -282,6 +285,36 @@ out:
 	return rc;
 }
 
+/* One writer per deployment: a second deploy of the same name would race
+ * the first to create the same resources. The lock dies with the process,
+ * so a kill -9 leaves nothing to clean up by hand; temp files left by a
+ * write that was killed half-way are removed here, under the lock. */
+static int take_lock(struct journal *j, const char *name, struct aws_error *err)
+{
+	char path[4200];
+	glob_t g;
+
+	snprintf(path, sizeof path, "%s/%s.lock", j->dir, name);
+	j->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (j->lock_fd < 0) {
+		aws_error_set(err, AWS_ERR_CONFIG, "JournalLock", "%s: %s", path,
+			      strerror(errno));
+		return -1;
+	}
+	if (flock(j->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		aws_error_set(err, AWS_ERR_CONFIG, "JournalBusy",
+			      "another ecs-wizard is working on %s (%s)", name, path);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s.tmp.*", j->path);
+	if (glob(path, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			unlink(g.gl_pathv[i]);
+		globfree(&g);
+	}
+	return 0;
+}
+
 static int open_common(const char *dir, const char *name, int readonly,
 		       struct journal **out, struct aws_error *err)
 {
@@ -311,10 +344,15 @@ static int open_common(const char *dir, const char *name, int readonly,
 	j = calloc(1, sizeof *j);
 	if (!j || !(j->dir = strdup(dir)) || !(j->path = strdup(path))) {
 		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
-		goto fail;
+		free(j ? j->dir : NULL);
+		free(j);
+		return -1;
 	}
+	j->lock_fd = -1;
 	pthread_mutex_init(&j->lock, NULL);
 	j->readonly = readonly;
+	if (!readonly && take_lock(j, name, err) < 0)
+		goto fail_locked;
 	if (exists == 0) {
 		j->doc = read_doc(path, err);
 		if (!j->doc)
@@ -337,13 +375,12 @@ static int open_common(const char *dir, const char *name, int readonly,
 	return 0;
 fail_locked:
 	pthread_mutex_destroy(&j->lock);
-fail:
-	if (j) {
-		cJSON_Delete(j->doc);
-		free(j->dir);
-		free(j->path);
-		free(j);
-	}
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
+	cJSON_Delete(j->doc);
+	free(j->dir);
+	free(j->path);
+	free(j);
 	return -1;
 }
 
@@ -375,6 +412,8 @@ void journal_close(struct journal *j)
 	if (!j)
 		return;
 	pthread_mutex_destroy(&j->lock);
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
 	cJSON_Delete(j->doc);
 	free(j->dir);
 	free(j->path);

@@ -28,7 +28,7 @@ static void rm_rf(const char *dir)
 
 	if (!d)
 		return;
-	while ((e = readdir(d))) {
+	for (e = readdir(d); e; e = readdir(d)) {
 		struct stat st;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -53,8 +53,8 @@ static int count_files(const char *dir)
 	struct dirent *e;
 	int n = 0;
 
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.')
+	for (e = d ? readdir(d) : NULL; e; e = readdir(d))
+		if (e->d_name[0] != '.' && !strstr(e->d_name, ".lock"))
 			n++;
 	if (d)
 		closedir(d);
@@ -191,6 +191,33 @@ START_TEST(test_corrupt_journal_refused)
 }
 END_TEST
 
+START_TEST(test_one_writer_and_stale_temp_files)
+{
+	struct journal *j = NULL, *j2 = NULL;
+	struct aws_error err;
+	char path[160];
+	FILE *f;
+
+	aws_error_clear(&err);
+	ck_assert_int_eq(journal_open(tmpdir, "d5", &j, &err), 0);
+	ck_assert_int_eq(journal_open(tmpdir, "d5", &j2, &err), -1);
+	ck_assert_str_eq(err.code, "JournalBusy");
+	/* Readers (status) do not need the lock. */
+	ck_assert_int_eq(journal_load(tmpdir, "d5", &j2, &err), 0);
+	journal_close(j2);
+	journal_close(j);
+	/* A write killed between its temp file and the rename. */
+	snprintf(path, sizeof path, "%s/d5.json.tmp.AbC123", tmpdir);
+	f = fopen(path, "w");
+	fputs("{", f);
+	fclose(f);
+	ck_assert_int_eq(count_files(tmpdir), 2);
+	ck_assert_int_eq(journal_open(tmpdir, "d5", &j, &err), 0);
+	ck_assert_int_eq(count_files(tmpdir), 1);
+	journal_close(j);
+}
+END_TEST
+
 static Suite *journal_suite(void)
 {
 	Suite *s = suite_create("journal");
@@ -202,6 +229,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, test_refuses_loose_permissions);
 	tcase_add_test(tc, test_bad_names_and_readonly);
 	tcase_add_test(tc, test_corrupt_journal_refused);
+	tcase_add_test(tc, test_one_writer_and_stale_temp_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

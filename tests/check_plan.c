@@ -423,7 +423,7 @@ START_TEST(test_key_pair_modes)
 	a = plan_find(p, "keypair");
 	ck_assert_str_eq(a->operation, "ImportKeyPair");
 	ck_assert_ptr_null(a->secret_file);
-	ck_param_str(p, "keypair", "PublicKeyMaterial",
+	ck_param_str(p, "keypair", "PublicKeyMaterial.$base64",
 		     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAItest me@host");
 	plan_free(p);
 	unlink(key);

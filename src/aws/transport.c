@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include "aws/transport.h"
 
@@ -268,6 +269,9 @@ void transport_xfer_free(struct transport_xfer *x)
 	xfer_unlink(x);
 	if (x->easy)
 		curl_easy_cleanup(x->easy);
+	/* The headers carry the signature and any session token. */
+	for (struct curl_slist *l = x->headers; l; l = l->next)
+		OPENSSL_cleanse(l->data, strlen(l->data));
 	curl_slist_free_all(x->headers);
 	aws_http_response_free(&x->resp);
 	free(x);

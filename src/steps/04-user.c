@@ -2,7 +2,8 @@
  *
  * The user gets the two AWS managed policies the guide names and the
  * policy of section 3 (plus the metering policy for Marketplace images).
- * The EC2 key pair is imported from ssh_key_file's public half when given;
+ * The EC2 key pair is imported from ssh_key_file's public half when given
+ * (a blob: base64 on the wire, which the serialiser expects us to supply);
  * otherwise created, and its private key goes to <state-dir>/<name>-key.pem
  * (0600) and never into the journal. */
 #include "config.h"
@@ -82,7 +83,7 @@ static int user_plan(const struct spec *s, struct plan *p, struct aws_error *err
 			return -1;
 		a = plan_add(p, 4, PLAN_CREATE, "keypair", "ec2:key-pair", name, "ec2",
 			     "ImportKeyPair",
-			     pj(p, "{'KeyName': %s, 'PublicKeyMaterial': %s, "
+			     pj(p, "{'KeyName': %s, 'PublicKeyMaterial': {'$base64': %s}, "
 				   "'TagSpecifications': %j}",
 				name, pub, plan_ec2_tags(p, s, "key-pair", name)));
 		free(pub);

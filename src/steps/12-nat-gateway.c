@@ -39,12 +39,13 @@ static int nat_plan(const struct spec *s, struct plan *p, struct aws_error *err)
 			plan_ec2_tags(p, s, "natgateway", name)));
 	plan_depends(p, a, "igw-attach");
 	plan_set_id(p, a, "NatGateway.NatGatewayId", NULL);
-	/* DescribeNatGateways spells its filter list "Filter". */
+	/* DescribeNatGateways spells its filter list "Filter". Ours is the
+	 * live one in our VPC's first public subnet (tag filters are not
+	 * honoured everywhere, moto for one; the VPC is ours alone). */
 	plan_set_find(p, a, "ec2", "DescribeNatGateways",
-		      pj(p, "{'Filter': [{'Name': 'tag:%S', 'Values': [%s]}, "
-			    "{'Name': 'tag:Name', 'Values': [%s]}, "
-			    "{'Name': 'state', 'Values': ['pending', 'available']}]}",
-			 PLAN_DEPLOYMENT_TAG, s->name, name),
+		      pj(p, "{'Filter': [{'Name': 'vpc-id', 'Values': ['${vpc.id}']}, "
+			    "{'Name': 'subnet-id', 'Values': ['${subnet-public-1.id}']}, "
+			    "{'Name': 'state', 'Values': ['pending', 'available']}]}"),
 		      "NatGateways[0].NatGatewayId", NULL, NULL);
 	plan_set_wait(p, a, "NatGatewayAvailable",
 		      pj(p, "{'NatGatewayIds': ['${self.id}']}"));
