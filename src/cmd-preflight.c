@@ -89,7 +89,28 @@ static int preflight_exec(struct ew_options *opts)
 		spec = spec_new_defaults();
 		if (!spec)
 			goto out;
-		if (spec_load_file(spec, opts->spec_file, &pr) < 0) {
+		spec_load_file(spec, opts->spec_file, &pr);
+		/* Only what preflight uses must be right here; plan and deploy
+		 * validate the whole spec. */
+		if (!pr.count) {
+			char why[256];
+
+			if (spec_check_value("region", spec->region, why, sizeof(why)) < 0)
+				spec_problem_add(&pr, "region", "%s", why);
+			if (spec_check_value("instance_type", spec->instance_type, why,
+					     sizeof(why)) < 0)
+				spec_problem_add(&pr, "instance_type", "%s", why);
+		}
+		if (pr.count) {
+			if (opts->output_json) {
+				/* Scripts read stdout: the first problem there too. */
+				aws_error_set(&err, AWS_ERR_INPUT, "InvalidSpec", "%s%s%s",
+					      pr.items[0].key, pr.items[0].key[0] ? ": " : "",
+					      pr.items[0].message);
+				aws_error_where(&err, "%s", opts->spec_file);
+				r.failed = "spec";
+				print_json(&r, &err);
+			}
 			for (i = 0; i < pr.count; i++)
 				if (pr.items[i].key[0])
 					fprintf(stderr, "%s: %s: %s: %s\n", PACKAGE,

@@ -185,6 +185,45 @@ else
 	not_ok "broken spec (status $status)"
 fi
 
+# 9b. A spec whose region is unknown: exit 2 naming the key, JSON error too.
+printf '{"region": "mars-1"}\n' >"$work/mars.json"
+run $KEYS -- preflight --endpoint-url "$url" --spec "$work/mars.json" --output json
+if [ "$status" -eq 2 ] && grep -q "region" "$work/err" && python3 - "$work/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["error"]["code"] == "InvalidSpec" and "region" in d["error"]["message"], d
+PY
+then ok "spec with an unknown region: exit 2"; else not_ok "unknown region (status $status)"; fi
+
+# 9c. Interrupted while a call hangs (a server that never answers): exit 130.
+hang_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(5)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)
+' "$hang_port" &
+hang_pid=$!
+sleep 0.5
+env -i PATH="$PATH" HOME="$work/home" AWS_EC2_METADATA_DISABLED=true $KEYS \
+	"$ECSW_BIN" preflight --endpoint-url "http://127.0.0.1:$hang_port" --region us-east-1 \
+	>"$work/out" 2>"$work/err" &
+wiz_pid=$!
+sleep 1
+kill -INT "$wiz_pid"
+t0=$(date +%s)
+wait "$wiz_pid"
+status=$?
+t1=$(date +%s)
+kill "$hang_pid" 2>/dev/null; wait "$hang_pid" 2>/dev/null
+if [ "$status" -eq 130 ] && [ $((t1 - t0)) -le 5 ]; then
+	ok "interrupted: exit 130 promptly"
+else
+	not_ok "interrupted (status $status after $((t1 - t0)) s)"
+fi
+
 # 10. No command and no terminal: what the wizard would do, and how to
 #     provide credentials when there are none.
 run -- </dev/null
