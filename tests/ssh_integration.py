@@ -86,6 +86,9 @@ def keygen_fp(pub):
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
+    # Keep-alive like uvicorn: the probe must finish on Content-Length,
+    # not wait for the connection to close.
+    protocol_version = "HTTP/1.1"
     healthz_status = 200
 
     def log_message(self, *args):
@@ -149,7 +152,10 @@ def tool(*args):
     t0 = time.time()
     # ECSW_SSH_TOOL_WRAPPER="valgrind -q --error-exitcode=99 ..." for leaks.
     wrapper = os.environ.get("ECSW_SSH_TOOL_WRAPPER", "").split()
-    p = subprocess.run(wrapper + [TOOL] + list(args), capture_output=True, text=True, timeout=30)
+    # No proxy from the caller's environment: probes go where the test says.
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    p = subprocess.run(wrapper + [TOOL] + list(args), capture_output=True, text=True, timeout=30,
+                       env=env)
     if os.environ.get("ECSW_SSH_TIMING"):
         print("  %.2fs %s" % (time.time() - t0, " ".join(args[-4:])))
     return p.returncode, p.stdout + p.stderr
