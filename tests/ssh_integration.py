@@ -247,11 +247,16 @@ def main():
         keygen(client, "ed25519")
         client_rsa = os.path.join(work, "client_rsa_pem")
         keygen(client_rsa, "rsa", ["-b", "2048", "-m", "PEM"])
+        client_rsa_ossh = os.path.join(work, "client_rsa_openssh")
+        keygen(client_rsa_ossh, "rsa", ["-b", "2048"])
+        client_ecdsa = os.path.join(work, "client_ecdsa")
+        keygen(client_ecdsa, "ecdsa")
         stranger = os.path.join(work, "stranger")
         keygen(stranger, "ed25519")
         auth = os.path.join(work, "authorized_keys")
         with open(auth, "w") as f:
-            f.write(open(client + ".pub").read() + open(client_rsa + ".pub").read())
+            for k in (client, client_rsa, client_rsa_ossh, client_ecdsa):
+                f.write(open(k + ".pub").read())
         fp1, fp2 = keygen_fp(hk1 + ".pub"), keygen_fp(hk2 + ".pub")
 
         s1 = Sshd(work, "sshd1", hk1, auth)
@@ -395,7 +400,9 @@ def main():
               rc == 1 and "code=AuthFailed" in out and ("where=bastion %s:22" % BASTION) in out, out)
         rc, out = tool("--connect-to", to1, "--host", BASTION, "--user", "root", "--key", client_rsa,
                        "--known-hosts", kh, "open")
-        if "ssh_rsa_sha2" in subprocess.run([TOOL, "caps"], capture_output=True, text=True).stdout:
+        rsa_sha2 = "ssh_rsa_sha2" in subprocess.run([TOOL, "caps"], capture_output=True,
+                                                    text=True).stdout
+        if rsa_sha2:
             check("RSA key in PEM format authenticates", rc == 0 and "ok open" in out, out)
         else:
             check("RSA key refused by default OpenSSH explains libssh2's SHA-1 limit",
@@ -404,6 +411,20 @@ def main():
                        "--known-hosts", kh2, "open")
         check("RSA key in PEM format authenticates where ssh-rsa is allowed",
               rc == 0 and "ok open" in out, out)
+        rc, out = tool("--connect-to", to2, "--host", BASTION, "--user", "root", "--key", client_rsa_ossh,
+                       "--known-hosts", kh2, "open")
+        check("RSA key in OpenSSH format authenticates where ssh-rsa is allowed",
+              rc == 0 and "ok open" in out, out)
+        rc, out = tool("--connect-to", to1, "--host", BASTION, "--user", "root", "--key", client_rsa_ossh,
+                       "--known-hosts", kh, "open")
+        if rsa_sha2:
+            check("RSA key in OpenSSH format authenticates", rc == 0 and "ok open" in out, out)
+        else:
+            check("RSA key in OpenSSH format: AuthFailed explains libssh2's SHA-1 limit",
+                  rc == 1 and "code=AuthFailed" in out and "SHA-1" in out, out)
+        rc, out = tool("--connect-to", to1, "--host", BASTION, "--user", "root", "--key", client_ecdsa,
+                       "--known-hosts", kh, "open")
+        check("ECDSA key authenticates", rc == 0 and "ok open" in out, out)
         rc, out = tool("--connect-to", to1, "--host", BASTION, "--user", "root",
                        "--key", os.path.join(work, "no-such-key"), "--known-hosts", kh, "open")
         check("missing private key is an input error",
