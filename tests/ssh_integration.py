@@ -148,12 +148,13 @@ class Sshd:
             self.proc.kill()
 
 
-def tool(*args):
+def tool(*args, extra_env=None):
     t0 = time.time()
     # ECSW_SSH_TOOL_WRAPPER="valgrind -q --error-exitcode=99 ..." for leaks.
     wrapper = os.environ.get("ECSW_SSH_TOOL_WRAPPER", "").split()
     # No proxy from the caller's environment: probes go where the test says.
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env.update(extra_env or {})
     p = subprocess.run(wrapper + [TOOL] + list(args), capture_output=True, text=True, timeout=30,
                        env=env)
     if os.environ.get("ECSW_SSH_TIMING"):
@@ -422,8 +423,15 @@ def main():
         else:
             check("RSA key in OpenSSH format: AuthFailed explains libssh2's SHA-1 limit",
                   rc == 1 and "code=AuthFailed" in out and "SHA-1" in out, out)
+        # libssh2 1.10 leaks two BIGNUMs per ECDSA key load (inside
+        # libssh2_userauth_publickey_fromfile_ex; fixed upstream in 1.11):
+        # tell LeakSanitizer about that one call, nothing else.
+        supp = os.path.join(work, "lsan-libssh2-ecdsa.supp")
+        with open(supp, "w") as f:
+            f.write("leak:libssh2_userauth_publickey_fromfile_ex\n")
         rc, out = tool("--connect-to", to1, "--host", BASTION, "--user", "root", "--key", client_ecdsa,
-                       "--known-hosts", kh, "open")
+                       "--known-hosts", kh, "open",
+                       extra_env={"LSAN_OPTIONS": "suppressions=%s:print_suppressions=0" % supp})
         check("ECDSA key authenticates", rc == 0 and "ok open" in out, out)
         rc, out = tool("--connect-to", to1, "--host", BASTION, "--user", "root",
                        "--key", os.path.join(work, "no-such-key"), "--known-hosts", kh, "open")
