@@ -16,7 +16,20 @@
  * (HostKeyMismatch, HostKeyUnverified, AuthFailed, ConnectFailed,
  * SftpFailed, LicenseMismatch, HttpStatus, ProbeFailed, ...) and where
  * naming the hop ("bastion 203.0.113.10:22", "bastion -> 10.0.1.5:8080").
- * A session is used from one thread at a time. */
+ * A session is used from one thread at a time.
+ *
+ * Typical use by the engine (after license_check_file() at planning):
+ *   target.console_output = GetConsoleOutput text (may still be empty
+ *   while the instance boots), target.host_key_alias = the instance id;
+ *   ssh_session_open()  - retry a few minutes on ConnectFailed /
+ *                         ConnectTimeout / HandshakeFailed (still booting);
+ *                         HostKeyUnverified: show seen.fp, ask, reopen
+ *                         with pinned_fp = seen.fp;
+ *   ssh_write_file_atomic(s, efs_mount_path, "license.json", ..., 0644);
+ *   ssh_http_get(s, task_ip, 8080, "/" and "/healthz") - retry on 5xx
+ *                         while the task starts;
+ *   ssh_http_get(s, lb_dns, 80, "/") for an internal load balancer, or
+ *   probe_http_direct("http://LB/") for an internet-facing one. */
 #ifndef ECSW_SSH_H
 #define ECSW_SSH_H
 
