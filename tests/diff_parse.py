@@ -90,11 +90,14 @@ def start_moto():
     log = open(os.path.join(builddir(), 'tests', 'diff_parse.moto.log'), 'w')
     proc = subprocess.Popen([sys.executable, moto, '-H', '127.0.0.1', '-p',
                              str(port)], env=env, stdout=log, stderr=log)
-    url = 'http://127.0.0.1:%d' % port
+    return proc, 'http://127.0.0.1:%d' % port
+
+
+def wait_for_moto(proc, url):
     for _ in range(300):
         try:
             urllib.request.urlopen(url + '/moto-api/', timeout=1).read()
-            return proc, url
+            return
         except Exception:
             if proc.poll() is not None:
                 break
@@ -738,9 +741,11 @@ def main():
         print('diff_parse: %s not built' % prog)
         return 1
     proc, url = start_moto()
-    print('moto up after %.1f s' % (time.time() - started))
     try:
+        # boto3's clients take seconds to build: do it while moto starts.
         clients = make_clients(url)
+        wait_for_moto(proc, url)
+        print('moto up after %.1f s' % (time.time() - started))
         for key, c in clients.items():
             SERVICE_MODELS[key] = c.meta.service_model
         run_scenario(clients)
