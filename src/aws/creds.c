@@ -146,9 +146,9 @@ static const char *prof_get(const struct profile_files *f, const char *profile,
 			    const char *key, const struct ini_entry **entry)
 {
 	const struct ini_entry *e = ini_find(f->cred, profile, key);
-	const char *sec;
+	const char *sec = conf_section(f->conf, profile);
 
-	if (!e && (sec = conf_section(f->conf, profile)))
+	if (!e && sec)
 		e = ini_find(f->conf, sec, key);
 	if (entry)
 		*entry = e;
