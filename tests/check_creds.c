@@ -410,6 +410,20 @@ START_TEST(test_process_fails)
 }
 END_TEST
 
+START_TEST(test_process_killed)
+{
+	struct aws_error err;
+	char script[600], conf[1000];
+
+	write_script("killed.sh", "#!/bin/sh\nkill -9 $$\n", script, sizeof(script));
+	snprintf(conf, sizeof(conf), "[default]\ncredential_process = %s\n", script);
+	write_file(path_conf, conf, 0600);
+	ck_assert_ptr_null(resolve(NULL, &err));
+	ck_assert_str_eq(err.code, "CredentialProcessFailed");
+	ck_assert_ptr_nonnull(strstr(err.message, "signal 9"));
+}
+END_TEST
+
 static const char *const bad_outputs[] = {
 	"echo 'this is not json'",
 	"echo '{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'",
@@ -880,6 +894,7 @@ static Suite *creds_suite(void)
 	tcase_add_test(tc, test_nothing_found);
 	tcase_add_test(tc, test_process_ok);
 	tcase_add_test(tc, test_process_fails);
+	tcase_add_test(tc, test_process_killed);
 	tcase_add_loop_test(tc, test_process_garbage, 0,
 			    sizeof(bad_outputs) / sizeof(bad_outputs[0]));
 	tcase_add_test(tc, test_process_not_found);
