@@ -34,7 +34,8 @@ static const char *const aws_vars[] = {
 	"AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
 	"AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_REGION",
 	"AWS_DEFAULT_REGION", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-	"AWS_EC2_METADATA_DISABLED", "AWS_ENDPOINT_URL", NULL,
+	"AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+	"AWS_ENDPOINT_URL", NULL,
 };
 
 static void write_file(const char *path, const char *text, mode_t mode)
@@ -409,6 +410,20 @@ START_TEST(test_process_fails)
 }
 END_TEST
 
+START_TEST(test_process_killed)
+{
+	struct aws_error err;
+	char script[600], conf[1000];
+
+	write_script("killed.sh", "#!/bin/sh\nkill -9 $$\n", script, sizeof(script));
+	snprintf(conf, sizeof(conf), "[default]\ncredential_process = %s\n", script);
+	write_file(path_conf, conf, 0600);
+	ck_assert_ptr_null(resolve(NULL, &err));
+	ck_assert_str_eq(err.code, "CredentialProcessFailed");
+	ck_assert_ptr_nonnull(strstr(err.message, "signal 9"));
+}
+END_TEST
+
 static const char *const bad_outputs[] = {
 	"echo 'this is not json'",
 	"echo '{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'",
@@ -621,6 +636,8 @@ struct imds_stub {
 	int gets_with_token;     /* GETs carrying the session token */
 	int gets_without_token;
 	int role_attached;
+	int silent;              /* accept, never answer (a hung service) */
+	int connections;
 };
 
 static void stub_reply(int c, int status, const char *body)
@@ -691,13 +708,25 @@ static void *stub_main(void *arg)
 		c = accept(s->fd, NULL, NULL);
 		if (c < 0)
 			continue;
-		stub_handle(s, c);
+		s->connections++;
+		if (s->silent) {
+			/* Hold the connection until the client gives up. */
+			while (!s->stop) {
+				struct pollfd cp = { c, POLLIN, 0 };
+				char junk[512];
+
+				if (poll(&cp, 1, 50) > 0 && read(c, junk, sizeof(junk)) <= 0)
+					break;
+			}
+		} else {
+			stub_handle(s, c);
+		}
 		close(c);
 	}
 	return NULL;
 }
 
-static void stub_start(struct imds_stub *s, int role_attached)
+static void stub_start(struct imds_stub *s, int role_attached, int silent)
 {
 	struct sockaddr_in a;
 	socklen_t alen = sizeof(a);
@@ -705,6 +734,7 @@ static void stub_start(struct imds_stub *s, int role_attached)
 
 	memset(s, 0, sizeof(*s));
 	s->role_attached = role_attached;
+	s->silent = silent;
 	s->fd = socket(AF_INET, SOCK_STREAM, 0);
 	ck_assert_int_ge(s->fd, 0);
 	memset(&a, 0, sizeof(a));
@@ -734,7 +764,7 @@ START_TEST(test_imds)
 	struct aws_creds *c = NULL;
 	struct aws_error err;
 
-	stub_start(&s, 1);
+	stub_start(&s, 1, 0);
 	memset(&opt, 0, sizeof(opt));
 	aws_error_clear(&err);
 	ck_assert_int_eq(aws_creds_resolve(&opt, &c, &err), 0);
@@ -758,13 +788,35 @@ START_TEST(test_imds_no_role)
 	struct aws_creds *c = NULL;
 	struct aws_error err;
 
-	stub_start(&s, 0);
+	stub_start(&s, 0, 0);
 	aws_error_clear(&err);
 	ck_assert_int_eq(aws_imds_credentials(&c, &err), -1);
 	stub_stop(&s);
 	ck_assert_ptr_null(c);
 	ck_assert_str_eq(err.code, "ImdsNoRole");
 	ck_assert_int_eq(s.token_puts_with_ttl, 1);
+}
+END_TEST
+
+/* A service that accepts and never answers costs two 1 s attempts. */
+START_TEST(test_imds_hung)
+{
+	struct imds_stub s;
+	struct aws_creds *c = NULL;
+	struct aws_error err;
+	struct timespec t0, t1;
+	double secs;
+
+	stub_start(&s, 1, 1);
+	aws_error_clear(&err);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(aws_imds_credentials(&c, &err), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	stub_stop(&s);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_int_eq(err.kind, AWS_ERR_TIMEOUT);
+	ck_assert_int_eq(s.connections, 2);
+	ck_assert_msg(secs >= 1.5 && secs < 4.0, "took %.2f s", secs);
 }
 END_TEST
 
@@ -776,7 +828,7 @@ START_TEST(test_imds_skipped)
 	struct aws_creds *c = NULL;
 	struct aws_error err;
 
-	stub_start(&s, 1);
+	stub_start(&s, 1, 0);
 	memset(&opt, 0, sizeof(opt));
 	opt.no_imds = 1;
 	ck_assert_int_eq(aws_creds_resolve(&opt, &c, &err), -1);
@@ -842,6 +894,7 @@ static Suite *creds_suite(void)
 	tcase_add_test(tc, test_nothing_found);
 	tcase_add_test(tc, test_process_ok);
 	tcase_add_test(tc, test_process_fails);
+	tcase_add_test(tc, test_process_killed);
 	tcase_add_loop_test(tc, test_process_garbage, 0,
 			    sizeof(bad_outputs) / sizeof(bad_outputs[0]));
 	tcase_add_test(tc, test_process_not_found);
@@ -857,6 +910,7 @@ static Suite *creds_suite(void)
 	tcase_add_test(tc, test_region_none);
 	tcase_add_test(tc, test_imds);
 	tcase_add_test(tc, test_imds_no_role);
+	tcase_add_test(tc, test_imds_hung);
 	tcase_add_test(tc, test_imds_skipped);
 	tcase_add_test(tc, test_imds_unreachable);
 	suite_add_tcase(s, tc);

@@ -399,11 +399,14 @@ static void find_cases(void)
 	suite_dir = strdup(path);
 	if (!d)
 		return;
-	while ((de = readdir(d))) {
+	for (;;) {
 		char sub[4096 + 256 + 16];
 		struct stat sb;
 		char **nc;
 
+		de = readdir(d);
+		if (!de)
+			break;
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s/request.txt", path, de->d_name);

@@ -162,6 +162,11 @@ def main():
             f.write("[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
                     "[badbase]\naws_access_key_id = %s\naws_secret_access_key = wrong%s\n"
                     % (akid, secret, akid, secret))
+        helper = os.path.join(tmp, "cred-helper")
+        with open(helper, "w") as f:
+            f.write("#!/bin/sh\necho '%s'\n" % json.dumps(
+                {"Version": 1, "AccessKeyId": akid, "SecretAccessKey": secret}))
+        os.chmod(helper, 0o700)
         with open(os.path.join(home, ".aws", "config"), "w") as f:
             f.write("[profile role]\nregion = eu-west-1\nrole_arn = %s\nsource_profile = base\n"
                     "role_session_name = probe-session\nexternal_id = ext-123\n"
@@ -170,8 +175,13 @@ def main():
                     "role_session_name = mfa-session\n\n"
                     "[profile chained]\nrole_arn = %s\nsource_profile = role\n"
                     "role_session_name = chained-session\n\n"
-                    "[profile bad]\nrole_arn = %s\nsource_profile = badbase\n"
-                    % (role, role, serial, role2, role))
+                    "[profile bad]\nrole_arn = %s\nsource_profile = badbase\n\n"
+                    "[profile envsrc]\nrole_arn = %s\ncredential_source = Environment\n"
+                    "role_session_name = env-session\n\n"
+                    "[profile procbase]\ncredential_process = %s\n\n"
+                    "[profile procrole]\nrole_arn = %s\nsource_profile = procbase\n"
+                    "role_session_name = proc-session\n"
+                    % (role, role, serial, role2, role, role, helper, role))
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(HOME=home, AWS_EC2_METADATA_DISABLED="true")
 
@@ -244,6 +254,20 @@ def main():
               len(calls) == 2 and calls[0]["_signed_by"] == akid
               and calls[1]["_signed_by"] not in ("", akid)
               and calls[1].get("RoleArn") == role2, calls)
+
+        # credential_source = Environment: the environment's keys sign the call
+        # even though --profile keeps them from being used directly.
+        out, calls = run(["--profile", "envsrc"],
+                         {"AWS_ACCESS_KEY_ID": akid, "AWS_SECRET_ACCESS_KEY": secret})
+        check("credential_source Environment",
+              out.get("arn", "").endswith("/deploy-role/env-session")
+              and len(calls) == 1 and calls[0]["_signed_by"] == akid, (out, calls))
+
+        # A source profile whose keys come from credential_process.
+        out, calls = run(["--profile", "procrole"])
+        check("source_profile with credential_process",
+              out.get("arn", "").endswith("/deploy-role/proc-session")
+              and len(calls) == 1 and calls[0]["_signed_by"] == akid, (out, calls))
 
         # A source profile with a wrong secret: AWS's error comes through.
         out, calls = run(["--profile", "bad"])

@@ -146,9 +146,9 @@ static const char *prof_get(const struct profile_files *f, const char *profile,
 			    const char *key, const struct ini_entry **entry)
 {
 	const struct ini_entry *e = ini_find(f->cred, profile, key);
-	const char *sec;
+	const char *sec = conf_section(f->conf, profile);
 
-	if (!e && (sec = conf_section(f->conf, profile)))
+	if (!e && sec)
 		e = ini_find(f->conf, sec, key);
 	if (entry)
 		*entry = e;
@@ -428,7 +428,8 @@ int aws_creds_resolve(const struct aws_creds_options *opt,
 		}
 	}
 	aws_error_set(err, AWS_ERR_CREDENTIALS, "NoCredentials",
-		      _("no AWS credentials found: looked in the environment, profile \"%s\" of %s and %s%s"),
+		      _("no AWS credentials found: looked in %sprofile \"%s\" of %s and %s%s"),
+		      opt->profile && *opt->profile ? "" : _("the environment, "),
 		      profile, ch.files.cred_path, ch.files.conf_path,
 		      opt->no_imds || !aws_imds_enabled() ? "" :
 							  _(", and instance metadata"));

@@ -21,6 +21,7 @@
 #include "util/buf.h"
 
 #define IMDS_DEFAULT_ENDPOINT "http://169.254.169.254"
+#define IMDS_DEFAULT_ENDPOINT_V6 "http://[fd00:ec2::254]"
 #define IMDS_TIMEOUT_MS 1000L
 #define IMDS_ATTEMPTS 2
 #define IMDS_TOKEN_TTL "21600"
@@ -147,8 +148,12 @@ int aws_imds_credentials(struct aws_creds **out, struct aws_error *err)
 			      _("instance metadata is disabled (AWS_EC2_METADATA_DISABLED)"));
 		goto out;
 	}
-	if (!ep || !*ep)
-		ep = IMDS_DEFAULT_ENDPOINT;
+	if (!ep || !*ep) {
+		const char *mode = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
+
+		ep = mode && strcasecmp(mode, "IPv6") == 0 ? IMDS_DEFAULT_ENDPOINT_V6 :
+							     IMDS_DEFAULT_ENDPOINT;
+	}
 	eplen = strlen(ep);
 	while (eplen && ep[eplen - 1] == '/')
 		eplen--;

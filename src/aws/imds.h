@@ -3,7 +3,8 @@
  * PUT /latest/api/token (X-aws-ec2-metadata-token-ttl-seconds), then
  * GET /latest/meta-data/iam/security-credentials/ for the role name and
  * GET .../<role> for the keys, each with X-aws-ec2-metadata-token. The
- * endpoint is AWS_EC2_METADATA_SERVICE_ENDPOINT or http://169.254.169.254;
+ * endpoint is AWS_EC2_METADATA_SERVICE_ENDPOINT, else http://169.254.169.254
+ * (http://[fd00:ec2::254] with AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6);
  * AWS_EC2_METADATA_DISABLED=true turns it off. Timeouts are short (1 s, one
  * retry) so a machine that is not on EC2 is not slowed down. */
 #ifndef ECSW_AWS_IMDS_H

@@ -137,7 +137,9 @@ int ini_parse(const char *text, size_t len, const char *path,
 	int line = 0, have_key = 0, rc = -1;
 
 	*out = NULL;
-	if (!f || !(f->path = strdup(path ? path : "(config)"))) {
+	if (f)
+		f->path = strdup(path ? path : "(config)");
+	if (!f || !f->path) {
 		aws_error_set(err, AWS_ERR_NOMEM, "OutOfMemory", "%s",
 			      _("out of memory reading the AWS configuration"));
 		goto out;
@@ -286,7 +288,10 @@ int ini_load(const char *path, int missing_ok, struct ini_file **out,
 		aws_error_where(err, "%s", path);
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+	for (;;) {
+		n = fread(chunk, 1, sizeof(chunk), fp);
+		if (!n)
+			break;
 		if (buf_append(&b, chunk, n) < 0) {
 			aws_error_set(err, AWS_ERR_CONFIG, "ConfigFileTooLarge",
 				      _("%s is larger than %u bytes; is it the right file?"),
