@@ -3,12 +3,16 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 
 #include "cli.h"
 #include "i18n.h"
 
 int main(int argc, char **argv)
 {
+	/* A helper tool or peer closing its end must not kill us: writes
+	 * then fail with EPIPE and are reported like any other error. */
+	signal(SIGPIPE, SIG_IGN);
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
