@@ -444,9 +444,15 @@ cJSON *aws_parse_scalar_text(const struct aws_shape *sh, uint8_t flags,
 		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
 	return v;
 bad:
-	aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
-		      "member %s: \"%.60s\" is not a valid %s", what, text,
-		      sh->name ? sh->name : "value");
+	/* A sensitive member's value never reaches a message or a log. */
+	if ((flags | sh->flags) & AWS_F_SENSITIVE)
+		aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
+			      "member %s: not a valid %s", what,
+			      sh->name ? sh->name : "value");
+	else
+		aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
+			      "member %s: \"%.60s\" is not a valid %s", what,
+			      text, sh->name ? sh->name : "value");
 	return NULL;
 }
 
@@ -465,7 +471,9 @@ static const char *reason_phrase(long status)
 }
 
 /* botocore's _is_generic_error_response: a 5xx with no body or an HTML
- * page, as proxies and load balancers send. */
+ * page, as proxies and load balancers send. botocore only knows "<html>";
+ * we also take "<!DOCTYPE html" and "<html lang=..>", which web frameworks
+ * send, rather than calling them unparseable JSON. */
 static int generic_error_body(const struct aws_http_response *resp)
 {
 	const char *p = buf_str(&resp->body), *e = p + resp->body.len;
@@ -474,7 +482,9 @@ static int generic_error_body(const struct aws_http_response *resp)
 		return 0;
 	while (p < e && isspace((unsigned char)*p))
 		p++;
-	return p == e || (e - p >= 6 && memcmp(p, "<html>", 6) == 0);
+	return p == e ||
+	       (e - p >= 5 && strncasecmp(p, "<html", 5) == 0) ||
+	       (e - p >= 14 && strncasecmp(p, "<!doctype html", 14) == 0);
 }
 
 static void request_id_from_headers(const struct aws_http_response *resp,
