@@ -388,9 +388,12 @@ out:
 	transport_xfer_free(x);
 }
 
-static void call_cancel(struct call_state *cs)
+static void call_cancel(struct aws_client *c, struct call_state *cs)
 {
 	if (cs->xfer) {
+		/* The abandoned attempt still gets its log line. */
+		log_attempt(c, cs, 0, "", "Cancelled",
+			    transport_xfer_seconds(cs->xfer), 0);
 		transport_xfer_free(cs->xfer);
 		cs->xfer = NULL;
 	}
@@ -437,7 +440,7 @@ int aws_call_many(struct aws_client *c, struct aws_call_spec *calls, int n)
 		if (c->cancel && *c->cancel) {
 			for (int i = 0; i < n; i++)
 				if (cs[i].phase != CALL_DONE)
-					call_cancel(&cs[i]);
+					call_cancel(c, &cs[i]);
 			break;
 		}
 		for (int i = 0; i < n; i++)
