@@ -336,8 +336,13 @@ static const struct pcase refused_cases[] = {
 	 "InvalidResponse", "HTTP 400", ""},
 	{"ecs", "DescribeClusters", 200, "", "{\"clusters\":[{\"clusterN",
 	 NULL, AWS_ERR_PARSE, "InvalidResponse", "HTTP 200 response is not valid JSON", ""},
+	/* An XML body is read as an XML error whatever the protocol. */
 	{"ecs", "DescribeClusters", 400, "", "<html>no</html>", NULL,
-	 AWS_ERR_PARSE, "InvalidResponse", "HTTP 400 response is not valid JSON", ""},
+	 AWS_ERR_PARSE, "InvalidResponse", "HTTP 400 response without an <Error> element", ""},
+	{"ecs", "DescribeClusters", 403, "",
+	 "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code>"
+	 "<Message>bad sig</Message></Error><RequestId>r-9</RequestId></ErrorResponse>",
+	 NULL, AWS_ERR_SERVICE, "SignatureDoesNotMatch", "bad sig", "r-9"},
 	{"ecs", "DescribeClusters", 200, "", "[1,2]", NULL, AWS_ERR_PARSE,
 	 "InvalidResponse", "expected an object", ""},
 	{"ecs", "DescribeClusters", 200, "", "{\"clusters\":{\"a\":1}}", NULL,

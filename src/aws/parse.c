@@ -487,6 +487,16 @@ static int generic_error_body(const struct aws_http_response *resp)
 	       (e - p >= 14 && strncasecmp(p, "<!doctype html", 14) == 0);
 }
 
+/* An error body that is XML whatever the service's protocol. */
+static int xml_error_body(const struct aws_http_response *resp)
+{
+	const char *p = buf_str(&resp->body), *e = p + resp->body.len;
+
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	return e - p >= 1 && *p == '<';
+}
+
 static void request_id_from_headers(const struct aws_http_response *resp,
 				    struct aws_error *err)
 {
@@ -539,7 +549,9 @@ int aws_parse_response(const struct aws_service_model *svc,
 		snprintf(code, sizeof(code), "%ld", resp->status);
 		aws_error_set(err, AWS_ERR_SERVICE, code, "%s",
 			      reason_phrase(resp->status));
-	} else if (xml) {
+	} else if (xml || xml_error_body(resp)) {
+		/* Front ends (and moto) answer some failures of JSON services,
+		 * a bad signature among them, in the query protocol's XML. */
 		aws_parse_xml_error(svc, resp, err);
 	} else {
 		aws_parse_json_error(svc, resp, err);
