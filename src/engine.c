@@ -36,6 +36,7 @@ enum phase {
 struct run {
 	enum phase phase;
 	int intent;        /* the journal said intent when we started */
+	int existed;       /* the create answered "already exists" */
 	char *id;
 	cJSON *input;      /* the resolved input of the current call */
 	const struct waiter *w;
@@ -497,8 +498,9 @@ static void on_find(struct exec *x, int i, const cJSON *output,
 	if (id) {
 		cJSON *kept = kept_outputs(a, output);
 		/* Found with our intent recorded: ours, made by a run that died
-		 * before it could say so. Found without: someone else's. */
-		int adopted = r->phase == PH_FIND && !r->intent;
+		 * before it could say so. Found without (before the create, or
+		 * because the create said it exists): someone else's. */
+		int adopted = !r->intent && (r->phase == PH_FIND || r->existed);
 		if (a->secret_file && r->phase == PH_FIND) {
 			char path[4200];
 			snprintf(path, sizeof path, "%s/%s", e->state_dir, a->secret_file);
@@ -531,7 +533,9 @@ static void on_create(struct exec *x, int i, cJSON *output, const struct aws_err
 	aws_error_clear(&err);
 	if (cerr) {
 		if (cerr->kind == AWS_ERR_SERVICE && code_in(a->done_errors, cerr->code)) {
-			/* Already there (a rule or route sent by a killed run). */
+			/* Already there (a rule or route sent by a killed run, a
+			 * role another run made since we looked). */
+			x->runs[i].existed = 1;
 			if (a->find)
 				begin_find(x, i, PH_POSTFIND);
 			else
