@@ -42,6 +42,7 @@ struct fake {
 	const char *dup_code;
 	int sleep_ms;
 	int seq;
+	int deleted_keys;
 };
 
 static int find_world(struct fake *f, const char *key)
@@ -146,6 +147,14 @@ static cJSON *answer(struct fake *f, struct aws_call_spec *c)
 	cJSON *out = cJSON_CreateObject();
 	char id[128];
 
+	if (!strcmp(c->operation, "DeleteKeyPair")) {
+		int w = find_world(f, "keypair");
+		if (w >= 0) {
+			f->world[w] = f->world[--f->n];
+			f->deleted_keys++;
+		}
+		return out;
+	}
 	if (!strcmp(c->operation, "GetCallerIdentity")) {
 		cJSON_AddStringToObject(out, "Account", "111122223333");
 		return out;
@@ -603,6 +612,34 @@ START_TEST(test_queue_single_action_skip_and_refusals)
 }
 END_TEST
 
+START_TEST(test_key_pair_whose_key_was_lost_is_made_again)
+{
+	struct aws_error err;
+	char path[160];
+	int w;
+
+	aws_error_clear(&err);
+	/* Killed after CreateKeyPair answered, before the key file was written. */
+	ck_assert_int_eq(journal_record_intent(eng->journal, "keypair", "ec2:key-pair",
+					       "ecsdocs-key", &err), 0);
+	w = fake.n++;
+	snprintf(fake.world[w].key, sizeof fake.world[w].key, "keypair");
+	snprintf(fake.world[w].id, sizeof fake.world[w].id, "ecsdocs-key");
+	ck_assert_msg(engine_run(eng, NULL, &err) == 0, "%s", err.message);
+	ck_assert_int_eq(fake.deleted_keys, 1);
+	ck_assert_int_eq(creates_of("keypair"), 1);
+	snprintf(path, sizeof path, "%s/ecsdocs-key.pem", tmpdir);
+	ck_assert_int_eq(access(path, R_OK), 0);
+	/* With the file present, a found key pair is simply kept. */
+	ck_assert_int_eq(journal_record_intent(eng->journal, "keypair", "ec2:key-pair",
+					       "ecsdocs-key", &err), 0);
+	reopen();
+	ck_assert_int_eq(engine_run(eng, NULL, &err), 0);
+	ck_assert_int_eq(fake.deleted_keys, 1);
+	ck_assert_int_eq(creates_of("keypair"), 1);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -617,6 +654,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_killed_run_is_found_not_redone);
 	tcase_add_test(tc, test_cancel_then_resume_makes_one_of_each);
 	tcase_add_test(tc, test_queue_single_action_skip_and_refusals);
+	tcase_add_test(tc, test_key_pair_whose_key_was_lost_is_made_again);
 	suite_add_tcase(s, tc);
 	return s;
 }
