@@ -6,9 +6,12 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "aws/creds.h"
 #include "cli.h"
 #include "i18n.h"
 #include "interrupt.h"
@@ -39,6 +42,11 @@ static const struct {
 	{ "-h, --help", N_("show this help and exit") },
 	{ "-V, --version", N_("show the version and exit") },
 };
+
+const char cli_credentials_hint[] =
+	N_("provide credentials with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+	   "with 'aws configure' (writes ~/.aws/credentials), or name a profile "
+	   "with --profile or AWS_PROFILE");
 
 const struct cli_command *cli_find_command(const char *name)
 {
@@ -110,24 +118,46 @@ static void print_help(FILE *f, const struct cli_command *only)
 	fprintf(f, _("See %s(1) and %s-spec(5).\n"), PACKAGE, PACKAGE);
 }
 
-/* Without a terminal (or a TUI), say what the wizard would do and how to
- * get going headless. */
+/* Without a terminal (or a TUI), say what the wizard would do, how to go
+ * headless, and how to provide credentials when none are found. Looking
+ * for credentials may run a profile's credential_process or AssumeRole,
+ * as any AWS tool would; it never prompts. */
 static int no_command(struct ew_options *opts)
 {
-	printf(_("%s deploys the Private AI container on AWS ECS: a VPC with public\n"
-		 "and private subnets, a NAT gateway, a bastion host, an EFS file system\n"
-		 "for the license, the image in ECR, an ECS cluster on EC2 capacity behind\n"
-		 "a load balancer. Run it in a terminal for the interactive wizard, or\n"
-		 "headless:\n"), PACKAGE);
-	printf("  %s preflight            %s\n", PACKAGE,
-	       _("check credentials, region and instance type"));
-	printf("  %s plan --spec FILE     %s\n", PACKAGE,
-	       _("show what would be created"));
-	printf("  %s deploy --spec FILE   %s\n", PACKAGE,
-	       _("create it (resumable: the journal remembers)"));
-	printf("  %s status --spec FILE   %s\n", PACKAGE,
-	       _("show what exists and whether it is healthy"));
-	(void)opts;
+	struct aws_creds_options co;
+	struct aws_creds *creds = NULL;
+	struct aws_error err;
+	const char *imds = getenv("AWS_EC2_METADATA_DISABLED");
+	char line[1024];
+	size_t i;
+
+	printf(_("%s deploys the Private AI container on AWS ECS as the vendor's guide\n"
+		 "does by hand: a VPC with public and private subnets, a NAT gateway, a\n"
+		 "bastion host, an EFS file system for the license, the image in ECR, and\n"
+		 "an ECS cluster on EC2 capacity behind a load balancer. In a terminal it\n"
+		 "asks its questions screen by screen; without one, use a command:\n"),
+	       PACKAGE);
+	for (i = 0; cli_commands[i]; i++)
+		printf("  %s %-10s %s\n", PACKAGE, cli_commands[i]->name,
+		       _(cli_commands[i]->summary));
+
+	memset(&co, 0, sizeof(co));
+	co.profile = opts->profile;
+	co.mfa_token = opts->mfa_token;
+	co.endpoint_url = opts->endpoint_url;
+	co.region = opts->region;
+	co.no_imds = imds && strcasecmp(imds, "true") == 0;
+	aws_error_clear(&err);
+	if (aws_creds_resolve(&co, &creds, &err) == 0) {
+		printf(_("\nCredentials: %s.\n"), creds->source);
+		aws_creds_free(creds);
+	} else if (err.kind == AWS_ERR_CREDENTIALS) {
+		printf(_("\nNo AWS credentials were found: %s.\n"),
+		       _(cli_credentials_hint));
+	} else {
+		printf(_("\nThe AWS configuration has a problem: %s\n"),
+		       aws_error_format(&err, line, sizeof(line)));
+	}
 	return EXIT_OK;
 }
 

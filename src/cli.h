@@ -39,6 +39,9 @@ extern const struct cli_command cmd_plan, cmd_deploy, cmd_status;
 /* The interactive wizard (ui_main), given to cli_main by main(). */
 typedef int (*cli_tui_fn)(struct ew_options *opts);
 
+/* How to provide credentials, one sentence (N_(): translate when shown). */
+extern const char cli_credentials_hint[];
+
 /* Find a command by its full name; NULL when unknown. */
 const struct cli_command *cli_find_command(const char *name);
 

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 const struct cli_command *const cli_commands[] = {
+	&cmd_preflight,
 	&cmd_plan,
 	&cmd_deploy,
 	&cmd_status,

@@ -87,89 +87,19 @@ char *ew_default_config_dir(void)
 	return xdg_dir("XDG_CONFIG_HOME", ".config");
 }
 
-/* A port: "" is 0 (any / unchanged), else 1..65535. */
-static int parse_port(const char *s, size_t len, int *port)
-{
-	char tmp[8];
-	char *end;
-	long v;
-
-	if (len == 0) {
-		*port = 0;
-		return 0;
-	}
-	if (len >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	if (tmp[0] < '0' || tmp[0] > '9')
-		return -1;
-	errno = 0;
-	v = strtol(tmp, &end, 10);
-	if (errno || *end || v < 1 || v > 65535)
-		return -1;
-	*port = (int)v;
-	return 0;
-}
-
-/* One host field starting at *p: a [v6] literal or text up to ':'. Sets
- * *p past the field (at the ':' or the end). Returns a malloc'd string
- * without brackets, or NULL on a syntax error / OOM. */
-static char *take_host(const char **p)
-{
-	const char *s = *p;
-	const char *end;
-	char *host;
-
-	if (*s == '[') {
-		end = strchr(s, ']');
-		if (!end)
-			return NULL;
-		host = strndup(s + 1, (size_t)(end - s - 1));
-		*p = end + 1;
-		return host;
-	}
-	end = strchr(s, ':');
-	if (!end)
-		end = s + strlen(s);
-	host = strndup(s, (size_t)(end - s));
-	*p = end;
-	return host;
-}
-
+/* The transport's parser (one meaning of --connect-to for the whole
+ * program), with the error worded for the command line. */
 int ew_connect_to_parse(const char *text, struct aws_connect_to *rule,
 			char *err, size_t err_size)
 {
-	const char *p = text;
-	const char *colon;
-	int rc = -1;
+	struct aws_error e;
 
-	memset(rule, 0, sizeof(*rule));
-	rule->host1 = take_host(&p);
-	if (!rule->host1 || *p != ':')
-		goto out;
-	p++;
-	colon = strchr(p, ':');
-	if (!colon || parse_port(p, (size_t)(colon - p), &rule->port1) < 0)
-		goto out;
-	p = colon + 1;
-	rule->host2 = take_host(&p);
-	if (!rule->host2 || *p != ':')
-		goto out;
-	p++;
-	if (strchr(p, ':') || parse_port(p, strlen(p), &rule->port2) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (rc < 0) {
-		free(rule->host1);
-		free(rule->host2);
-		memset(rule, 0, sizeof(*rule));
-		snprintf(err, err_size,
-			 _("--connect-to: '%s' is not HOST1:PORT1:HOST2:PORT2"),
-			 text);
-	}
-	return rc;
+	aws_error_clear(&e);
+	if (aws_connect_to_parse(text, rule, &e) == 0)
+		return 0;
+	snprintf(err, err_size,
+		 _("--connect-to: '%s' is not HOST1:PORT1:HOST2:PORT2"), text);
+	return -1;
 }
 
 /* Replace *slot with a copy of value (a repeated option: last one wins). */
@@ -195,8 +125,7 @@ static int add_connect_to(struct ew_options *o, const char *text,
 	grown = realloc(o->connect_to,
 			sizeof(*grown) * (size_t)(o->connect_to_count + 1));
 	if (!grown) {
-		free(rule.host1);
-		free(rule.host2);
+		aws_connect_to_free(&rule);
 		snprintf(err, err_size, "%s", strerror(ENOMEM));
 		return -1;
 	}
@@ -360,10 +289,8 @@ void ew_options_free(struct ew_options *o)
 	free(o->state_dir);
 	free(o->config_dir);
 	free(o->log_file);
-	for (i = 0; i < o->connect_to_count; i++) {
-		free(o->connect_to[i].host1);
-		free(o->connect_to[i].host2);
-	}
+	for (i = 0; i < o->connect_to_count; i++)
+		aws_connect_to_free(&o->connect_to[i]);
 	free(o->connect_to);
 	free(o->spec_file);
 	free(o->name);

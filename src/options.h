@@ -59,9 +59,9 @@ void ew_options_free(struct ew_options *opts);
 char *ew_default_state_dir(void);
 char *ew_default_config_dir(void);
 
-/* Parse "HOST1:PORT1:HOST2:PORT2" (curl's --connect-to; hosts may be
- * [IPv6] literals; an empty HOST1 or PORT1 matches any). Returns 0, or -1
- * with a translated reason in err. rule's strings are the caller's. */
+/* Parse "HOST1:PORT1:HOST2:PORT2" (curl's --connect-to) with
+ * aws_connect_to_parse(). Returns 0, or -1 with a translated reason in
+ * err. Free rule with aws_connect_to_free(). */
 int ew_connect_to_parse(const char *text, struct aws_connect_to *rule,
 			char *err, size_t err_size);
 

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aws/endpoint.h"
 #include "i18n.h"
 #include "spec.h"
 
@@ -44,23 +45,6 @@ struct key_def {
 #define CSTR_AT(s, k) (*(char *const *)((const char *)(s) + (k)->offset))
 #define CINT_AT(s, k) (*(const int *)((const char *)(s) + (k)->offset))
 #define CBOOL_AT(s, k) (*(const bool *)((const char *)(s) + (k)->offset))
-
-/* Commercial regions (the aws partition) where ECS, EFS, ELB v2 and ECR
- * are all offered. */
-static const char *const known_regions[] = {
-	"us-east-1", "us-east-2", "us-west-1", "us-west-2",
-	"af-south-1",
-	"ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
-	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-	"ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
-	"ca-central-1", "ca-west-1",
-	"eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
-	"eu-south-1", "eu-south-2", "eu-north-1",
-	"il-central-1", "me-south-1", "me-central-1", "mx-central-1",
-	"sa-east-1",
-	NULL,
-};
 
 /* CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
 static const long log_retention_values[] = {
@@ -185,11 +169,9 @@ static int check_name(const struct key_def *k, const char *s, long n,
 static int check_region(const struct key_def *k, const char *s, long n,
 			char *why, size_t size)
 {
-	size_t i;
-
-	for (i = 0; known_regions[i]; i++)
-		if (strcmp(known_regions[i], s) == 0)
-			return 0;
+	/* The transport's list: one list of regions for the program. */
+	if (endpoint_region_known(s))
+		return 0;
 	snprintf(why, size, _("'%s' is not a known AWS region (e.g. us-east-1)"), s);
 	return -1;
 }

@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "context.h"
 #include "options.h"
 
 #define MAXARGS 16
@@ -58,6 +62,7 @@ static const struct {
 	{ "--connect-to [::1:1:b:1", "[::1:1:b:1" },
 	{ "frobnicate", "frobnicate" },
 	{ "--region us-east-1 frobnicate --yes", "frobnicate" },
+	{ "preflight extra", "extra" },
 };
 
 START_TEST(test_bad_lines)
@@ -277,6 +282,79 @@ START_TEST(test_table_complete)
 }
 END_TEST
 
+START_TEST(test_finds_preflight)
+{
+	char *argv[MAXARGS];
+	int argc = make_argv("--output json preflight --region eu-west-1", argv);
+	struct ew_options o;
+	const struct cli_command *cmd = NULL;
+	char err[256];
+
+	ck_assert_int_eq(cli_parse(argc, argv, &o, &cmd, err, sizeof(err)), EXIT_OK);
+	ck_assert_ptr_eq(cmd, &cmd_preflight);
+	ck_assert_str_eq(o.region, "eu-west-1");
+	ck_assert(o.output_json);
+	ew_options_free(&o);
+	free_argv(argv);
+}
+END_TEST
+
+/* The --log file: created 0600, refused when others could read it, when
+ * it is a symlink, or a directory. */
+START_TEST(test_log_file)
+{
+	char dir[] = "/tmp/check_cli.XXXXXX";
+	char path[128], link[128];
+	struct aws_error err;
+	struct stat st;
+	FILE *f = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/calls.log", dir);
+	snprintf(link, sizeof(link), "%s/link.log", dir);
+	ck_assert_int_eq(context_open_log(path, &f, &err), 0);
+	fclose(f);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	/* Appending to our own 0600 file is fine. */
+	ck_assert_int_eq(context_open_log(path, &f, &err), 0);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	ck_assert_int_eq(context_open_log(path, &f, &err), -1);
+	ck_assert_ptr_null(f);
+	ck_assert_int_eq(err.kind, AWS_ERR_CONFIG);
+	ck_assert_str_eq(err.where, path);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+	ck_assert_int_eq(symlink(path, link), 0);
+	ck_assert_int_eq(context_open_log(link, &f, &err), -1);
+	ck_assert_int_eq(context_open_log(dir, &f, &err), -1);
+	unlink(link);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_log_line)
+{
+	struct aws_call_log e = {
+		.service = "sts", .operation = "GetCallerIdentity", .attempt = 2,
+		.http_status = 403, .request_id = "abc-123",
+		.error_code = "Signature Does\nNotMatch", .seconds = 0.25,
+		.retry_in = 0,
+	};
+	char line[512];
+
+	context_format_log_line(&e, 0, line, sizeof(line));
+	ck_assert_str_eq(line, "1970-01-01T00:00:00Z sts GetCallerIdentity attempt=2 "
+			 "status=403 request_id=abc-123 error=Signature_Does_NotMatch "
+			 "seconds=0.250 retry_in=0.000");
+	e.request_id = "";
+	e.error_code = "";
+	context_format_log_line(&e, 0, line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "request_id=- error=-"));
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -292,6 +370,9 @@ static Suite *cli_suite(void)
 	tcase_add_loop_test(tc, test_exit_codes, 0,
 			    sizeof(exit_codes) / sizeof(exit_codes[0]));
 	tcase_add_test(tc, test_table_complete);
+	tcase_add_test(tc, test_finds_preflight);
+	tcase_add_test(tc, test_log_file);
+	tcase_add_test(tc, test_log_line);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -341,7 +341,7 @@ START_TEST(test_connect_to_apply)
 {
 	struct aws_connect_to rules[3];
 	struct aws_error err;
-	char *host = strdup("ec2.us-east-1.amazonaws.com");
+	const char *host = "ec2.us-east-1.amazonaws.com";
 	int port = 443;
 
 	ck_assert_int_eq(aws_connect_to_parse("other:443:nowhere:1", &rules[0],
@@ -358,8 +358,7 @@ START_TEST(test_connect_to_apply)
 	ck_assert_str_eq(host, "127.0.0.1");
 	ck_assert_int_eq(port, 2222);
 	/* Matching is case-insensitive on the host and the first rule wins. */
-	free(host);
-	host = strdup("ec2.us-east-1.amazonaws.com");
+	host = "ec2.us-east-1.amazonaws.com";
 	port = 22;
 	ck_assert_int_eq(aws_connect_to_apply(rules, 3, &host, &port), 1);
 	ck_assert_str_eq(host, "x");
@@ -374,7 +373,6 @@ START_TEST(test_connect_to_apply)
 	ck_assert_int_eq(aws_connect_to_apply(rules, 1, &host, &port), 1);
 	ck_assert_str_eq(host, "x");
 	ck_assert_int_eq(port, 9);
-	free(host);
 	for (int i = 0; i < 3; i++)
 		aws_connect_to_free(&rules[i]);
 }

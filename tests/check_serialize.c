@@ -279,6 +279,16 @@ static const struct ser_case cases[] = {
 	 NULL, NULL, NULL, NULL, NULL,
 	 "ec2:RunInstances: InstanceMarketOptions.SpotOptions.ValidUntil: "
 	 "expected a timestamp (ISO 8601 string or epoch seconds)"},
+	{"ec2", "ImportKeyPair",
+	 "{\"KeyName\":\"k\",\"PublicKeyMaterial\":\"ssh-ed25519 AAAA\"}",
+	 NULL, NULL, NULL, NULL, NULL,
+	 "ec2:ImportKeyPair: PublicKeyMaterial: expected a base64 string"},
+	{"ec2", "ImportKeyPair",
+	 "{\"KeyName\":\"k\",\"PublicKeyMaterial\":\"c3NoLWVkMjU1MTk=\"}",
+	 "POST", "/", "", FORM,
+	 "Action=ImportKeyPair&Version=2016-11-15&KeyName=k"
+	 "&PublicKeyMaterial=c3NoLWVkMjU1MTk%3D",
+	 NULL},
 	{"sts", "GetCallerIdentity", "{\"x\":1}", NULL, NULL, NULL, NULL, NULL,
 	 "sts:GetCallerIdentity: unknown member \"x\""},
 	/* The synthetic models. */
@@ -458,7 +468,8 @@ START_TEST(test_tables_consistent)
 			}
 		}
 	}
-	ck_assert_int_eq(services, 14);
+	/* The 14 services of tools/operations.txt at the time of writing. */
+	ck_assert_int_ge(services, 14);
 	ck_assert_ptr_null(aws_model_find("no-such-service"));
 	ck_assert_ptr_null(aws_model_operation(aws_model_find("ec2"),
 					       "NoSuchOperation"));

@@ -400,7 +400,7 @@ static void find_cases(void)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		char sub[4096 + 256];
+		char sub[4096 + 256 + 16];
 		struct stat sb;
 		char **nc;
 

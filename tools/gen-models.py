@@ -15,7 +15,9 @@ over the target shape's own, and the shape's own apply when the ref has none.
 The output is deterministic: shapes and operations sorted by name, no dates.
 Standard library only; botocore is located with `import botocore`.
 
-Usage: tools/gen-models.py [--srcdir DIR]
+Usage: tools/gen-models.py [--srcdir DIR] [--outdir DIR]
+(--outdir defaults to SRCDIR/src/aws/models; the tests write elsewhere to
+check that the committed tables are current.)
 """
 
 import argparse
@@ -220,8 +222,11 @@ def emit_service(svc, version):
     protocol = meta.get('protocol')
     protos = meta.get('protocols')
     if protos:
-        # botocore picks the first protocol it supports from "protocols".
-        protocol = next((p for p in protos if p in PROTOCOLS), None)
+        # botocore's resolved_protocol: the first of its priority order that
+        # the service lists (json before query). Any listed protocol is one
+        # the service speaks, so we take the first of those we implement.
+        order = ('json', 'rest-json', 'query', 'ec2')
+        protocol = next((p for p in order if p in protos), None)
     if protocol not in PROTOCOLS:
         die('%s: unsupported protocol %r' % (svc.key, protocol))
     if 'awsQueryCompatible' in meta:
@@ -385,12 +390,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--srcdir', default=os.path.join(
         os.path.dirname(os.path.abspath(__file__)), '..'))
+    ap.add_argument('--outdir', default=None)
     args = ap.parse_args()
     srcdir = args.srcdir
     ops = read_operations(os.path.join(srcdir, 'tools', 'operations.txt'))
     data_dir = botocore_data_dir()
     version = botocore.__version__
-    outdir = os.path.join(srcdir, 'src', 'aws', 'models')
+    outdir = args.outdir or os.path.join(srcdir, 'src', 'aws', 'models')
     os.makedirs(outdir, exist_ok=True)
     keys = sorted(ops)
     for key in keys:

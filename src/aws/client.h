@@ -87,9 +87,10 @@ char *aws_client_endpoint(const struct aws_client *c, const char *service);
 int aws_connect_to_parse(const char *spec, struct aws_connect_to *rule,
 			 struct aws_error *err);
 void aws_connect_to_free(struct aws_connect_to *rule);
-/* Apply the first matching rule: host/port rewritten in place (host is
- * a malloc'd string replaced when matched). Returns 1 if a rule matched. */
+/* Apply the first matching rule: *host and *port are rewritten in place;
+ * a rewritten *host points into the rule (borrowed, lives as long as the
+ * rules). Returns 1 if a rule matched, 0 if none did. */
 int aws_connect_to_apply(const struct aws_connect_to *rules, int n,
-			 char **host, int *port);
+			 const char **host, int *port);
 
 #endif

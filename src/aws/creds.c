@@ -23,7 +23,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
 
 #include "aws/creds.h"
 #include "aws/creds_internal.h"
@@ -33,57 +32,6 @@
 
 /* role_arn chains longer than this are surely a loop. */
 #define MAX_ROLE_CHAIN 8
-
-static void free_secret(char *s)
-{
-	if (!s)
-		return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
-}
-
-struct aws_creds *aws_creds_new(const char *akid, const char *secret,
-				const char *token, const char *source)
-{
-	struct aws_creds *c = calloc(1, sizeof(*c));
-
-	if (!c)
-		return NULL;
-	c->access_key_id = strdup(akid ? akid : "");
-	c->secret_access_key = strdup(secret ? secret : "");
-	c->session_token = token ? strdup(token) : NULL;
-	c->source = strdup(source ? source : "");
-	if (!c->access_key_id || !c->secret_access_key || !c->source ||
-	    (token && !c->session_token)) {
-		aws_creds_free(c);
-		return NULL;
-	}
-	return c;
-}
-
-struct aws_creds *aws_creds_dup(const struct aws_creds *c)
-{
-	struct aws_creds *d;
-
-	if (!c)
-		return NULL;
-	d = aws_creds_new(c->access_key_id, c->secret_access_key,
-			  c->session_token, c->source);
-	if (d)
-		d->expiration = c->expiration;
-	return d;
-}
-
-void aws_creds_free(struct aws_creds *c)
-{
-	if (!c)
-		return;
-	free(c->access_key_id);
-	free_secret(c->secret_access_key);
-	free_secret(c->session_token);
-	free(c->source);
-	free(c);
-}
 
 static void nomem(struct aws_error *err)
 {
@@ -388,7 +336,6 @@ static int assume_role(struct chain *ch, const char *profile,
 	ar.external_id = prof_get(f, profile, "external_id", NULL);
 	ar.duration_seconds = prof_get(f, profile, "duration_seconds", NULL);
 	ar.mfa_serial = prof_get(f, profile, "mfa_serial", NULL);
-	ar.region = prof_get(f, profile, "region", NULL);
 	rc = creds_assume_role(source, &ar, ch->opt, out, err);
 out:
 	aws_creds_free(source);

@@ -34,7 +34,6 @@ struct creds_assume_role {
 	const char *external_id;
 	const char *duration_seconds;  /* as written in the file, or NULL */
 	const char *mfa_serial;
-	const char *region;            /* the profile's region, or NULL */
 };
 
 /* STS AssumeRole with source credentials, through aws_call(). */

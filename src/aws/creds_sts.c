@@ -5,8 +5,8 @@
  * "ecs-wizard-<epoch>"), ExternalId, DurationSeconds and, with mfa_serial,
  * SerialNumber + TokenCode (from opt->mfa_token, else opt->mfa_prompt; with
  * neither it is an error, never a silent skip). The client is made here
- * with opt->endpoint_url and the region (opt->region, the profile's region,
- * the usual region chain, else us-east-1) and freed before returning. The
+ * with opt->endpoint_url and the region (aws_region_resolve() for the role
+ * profile, else us-east-1) and freed before returning. The
  * returned secrets are wiped from the parsed output before it is freed. */
 #include "config.h"
 
@@ -82,16 +82,16 @@ int creds_assume_role(const struct aws_creds *source,
 		}
 	}
 
-	if (opt->region && *opt->region) {
-		region = strdup(opt->region);
-	} else if (ar->region) {
-		region = strdup(ar->region);
-	} else {
-		aws_error_clear(&rerr);
-		region = aws_region_resolve(NULL, ar->profile, &rerr);
-		if (!region)
-			region = strdup("us-east-1");
+	/* --region, AWS_REGION, AWS_DEFAULT_REGION, the role profile's region;
+	 * STS answers in every region, so lacking one is not an error. */
+	aws_error_clear(&rerr);
+	region = aws_region_resolve(opt->region, ar->profile, &rerr);
+	if (!region && rerr.kind == AWS_ERR_CONFIG && strcmp(rerr.code, "NoRegion") != 0) {
+		*err = rerr;
+		goto out;
 	}
+	if (!region)
+		region = strdup("us-east-1");
 	if (!region)
 		goto nomem;
 

@@ -69,6 +69,9 @@ enum aws_timestamp_format {
 	AWS_TS_UNIX,
 };
 
+/* locationName, queryName and the flattened flag are stored as botocore
+ * resolves them: the member reference's own, else the target shape's (so a
+ * serialiser never has to look at both). */
 struct aws_member {
 	const char *name;          /* the member's name in the model */
 	const char *location_name; /* locationName, or NULL */

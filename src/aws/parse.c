@@ -444,9 +444,15 @@ cJSON *aws_parse_scalar_text(const struct aws_shape *sh, uint8_t flags,
 		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
 	return v;
 bad:
-	aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
-		      "member %s: \"%.60s\" is not a valid %s", what, text,
-		      sh->name ? sh->name : "value");
+	/* A sensitive member's value never reaches a message or a log. */
+	if ((flags | sh->flags) & AWS_F_SENSITIVE)
+		aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
+			      "member %s: not a valid %s", what,
+			      sh->name ? sh->name : "value");
+	else
+		aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
+			      "member %s: \"%.60s\" is not a valid %s", what,
+			      text, sh->name ? sh->name : "value");
 	return NULL;
 }
 

@@ -247,11 +247,14 @@ static cJSON *read_body(const struct aws_http_response *resp,
 					&end, 0);
 	if (!doc) {
 		size_t at = end ? (size_t)(end - buf_str(&resp->body)) : 0;
+		int ok = resp->status >= 200 && resp->status <= 299;
 
+		/* The start of an error body helps ("<html>..."); a success
+		 * body may hold credentials, so none of it is quoted. */
 		aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
-			      "HTTP %ld response is not valid JSON (at byte %zu of %zu): %.40s",
-			      resp->status, at, resp->body.len,
-			      buf_str(&resp->body));
+			      "HTTP %ld response is not valid JSON (at byte %zu of %zu)%s%.40s",
+			      resp->status, at, resp->body.len, ok ? "" : ": ",
+			      ok ? "" : buf_str(&resp->body));
 		/* A body of binary junk would garble the message. */
 		for (char *p = err->message; *p; p++)
 			if (!isprint((unsigned char)*p))

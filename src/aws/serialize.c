@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,15 @@ static double floor_d(double d)
 		return d;
 	t = (double)(long long)d;
 	return t > d ? t - 1.0 : t;
+}
+
+void ser_json_wipe(cJSON *v)
+{
+	for (; v; v = v->next) {
+		if (v->valuestring)
+			OPENSSL_cleanse(v->valuestring, strlen(v->valuestring));
+		ser_json_wipe(v->child);
+	}
 }
 
 int ser_nomem(struct ser_ctx *c)
@@ -268,6 +278,21 @@ static int input_error(struct ser_ctx *c, const char *path, const char *what)
 static int check_value(struct ser_ctx *c, int index, const cJSON *v,
 		       char *path, size_t plen);
 
+static int is_base64(const char *s)
+{
+	size_t n = 0, pad = 0;
+
+	for (; *s; s++, n++) {
+		int alpha = (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+			    (*s >= '0' && *s <= '9') || *s == '+' || *s == '/';
+		if (*s == '=')
+			pad++;
+		else if (!alpha || pad)
+			return 0;
+	}
+	return n % 4 == 0 && pad <= 2;
+}
+
 static int check_structure(struct ser_ctx *c, const struct aws_shape *s,
 			   const cJSON *v, char *path, size_t plen)
 {
@@ -350,7 +375,9 @@ static int check_value(struct ser_ctx *c, int index, const cJSON *v,
 			return input_error(c, path, "expected a string");
 		return 0;
 	case AWS_T_BLOB:
-		if (!cJSON_IsString(v))
+		/* Blobs travel as the caller's base64 text; raw bytes here
+		 * would reach AWS as garbage, so refuse them. */
+		if (!cJSON_IsString(v) || !is_base64(v->valuestring))
 			return input_error(c, path, "expected a base64 string");
 		return 0;
 	case AWS_T_INTEGER:
@@ -483,6 +510,7 @@ out:
 				op ? op->name : "?");
 		aws_http_request_free(req);
 	}
+	ser_json_wipe(in);
 	cJSON_Delete(in);
 	return rc;
 }

@@ -42,6 +42,11 @@ int ser_number(struct buf *out, const cJSON *v, int type);
 int ser_scalar_text(struct buf *out, const struct aws_shape *shape,
 		    const cJSON *v, int ts_fmt);
 
+/* Overwrite every string in a JSON tree (and its siblings): inputs may
+ * hold secrets (user data, passwords), and copies we make are wiped before
+ * they are freed. */
+void ser_json_wipe(cJSON *v);
+
 /* Mark out-of-memory on the error object; returns -1. */
 int ser_nomem(struct ser_ctx *c);
 

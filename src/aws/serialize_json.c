@@ -8,6 +8,7 @@
  * otherwise, blobs as the base64 text the caller gave. */
 #include "config.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,7 +104,7 @@ cJSON *ser_json_value(struct ser_ctx *c, int shape_index, int member_ts,
 		buf_init(&text, 0);
 		if (ser_timestamp(&text, v, fmt) == 0)
 			out = cJSON_CreateString(buf_str(&text));
-		buf_free(&text);
+		buf_free_secret(&text);
 		return out;
 	case AWS_T_DOCUMENT:
 		return cJSON_Duplicate(v, 1);
@@ -121,6 +122,7 @@ static int body_from_json(struct aws_http_request *req, const cJSON *obj)
 	if (!text)
 		return -1;
 	rc = buf_append_str(&req->body, text);
+	OPENSSL_cleanse(text, strlen(text));
 	free(text);
 	return rc;
 }
@@ -159,6 +161,7 @@ int ser_json(struct ser_ctx *c, const cJSON *input,
 		goto out;
 	rc = 0;
 out:
+	ser_json_wipe(body);
 	cJSON_Delete(body);
 	buf_free(&hdr);
 	if (rc < 0)

@@ -190,7 +190,7 @@ static int query_value(struct query_state *q, int index, int member_ts,
 			     ser_ts_format(member_ts, s, AWS_TS_ISO8601));
 	if (rc == 0)
 		rc = add_pair(q, buf_str(prefix), buf_str(&text));
-	buf_free(&text);
+	buf_free_secret(&text);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
  * A non-empty body gets Content-Type application/json. */
 #include "config.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,7 @@ static int render_uri(struct ser_ctx *c, const struct aws_shape *in_shape,
 nomem:
 	ser_nomem(c);
 out:
-	buf_free(&text);
+	buf_free_secret(&text);
 	return rc;
 }
 
@@ -165,7 +166,7 @@ static int add_querystring(struct ser_ctx *c, const struct aws_member *m,
 	}
 	rc = 0;
 out:
-	buf_free(&text);
+	buf_free_secret(&text);
 	return rc;
 }
 
@@ -358,11 +359,12 @@ int ser_rest_json(struct ser_ctx *c, const cJSON *input,
 		char *printed = cJSON_PrintUnformatted(body);
 		if (!printed)
 			goto out;
-		if (buf_append_str(&req->body, printed) < 0) {
-			free(printed);
-			goto out;
-		}
+		rc = buf_append_str(&req->body, printed);
+		OPENSSL_cleanse(printed, strlen(printed));
 		free(printed);
+		if (rc < 0)
+			goto out;
+		rc = -1;
 	}
 	if (req->body.len && !has_header(req, "Content-Type") &&
 	    aws_http_request_add_header(req, "Content-Type",
@@ -377,9 +379,10 @@ done:
 out:
 	if (rc < 0 && oom)
 		ser_nomem(c);
+	ser_json_wipe(body);
 	cJSON_Delete(body);
 	buf_free(&path);
 	buf_free(&query);
-	buf_free(&text);
+	buf_free_secret(&text);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include "aws/transport.h"
 
@@ -151,23 +152,17 @@ void aws_connect_to_free(struct aws_connect_to *rule)
 }
 
 int aws_connect_to_apply(const struct aws_connect_to *rules, int n,
-			 char **host, int *port)
+			 const char **host, int *port)
 {
 	for (int i = 0; i < n; i++) {
 		const struct aws_connect_to *r = &rules[i];
-		char *h;
 
 		if (r->host1 && r->host1[0] && strcasecmp(r->host1, *host) != 0)
 			continue;
 		if (r->port1 && r->port1 != *port)
 			continue;
-		if (r->host2 && r->host2[0]) {
-			h = strdup(r->host2);
-			if (!h)
-				return -1;
-			free(*host);
-			*host = h;
-		}
+		if (r->host2 && r->host2[0])
+			*host = r->host2;
 		if (r->port2)
 			*port = r->port2;
 		return 1;
@@ -268,6 +263,9 @@ void transport_xfer_free(struct transport_xfer *x)
 	xfer_unlink(x);
 	if (x->easy)
 		curl_easy_cleanup(x->easy);
+	/* The headers carry the signature and any session token. */
+	for (struct curl_slist *l = x->headers; l; l = l->next)
+		OPENSSL_cleanse(l->data, strlen(l->data));
 	curl_slist_free_all(x->headers);
 	aws_http_response_free(&x->resp);
 	free(x);

@@ -1,0 +1,142 @@
+/* cmd-preflight.c - `ecs-wizard preflight`: who am I, where, can I run
+ * the instance type there. Words preflight_run()'s result as text or JSON.
+ *
+ * Exit status: 0 when both checks ran (whether or not the type is offered:
+ * that is reported, not a failure), 1 when a call failed or no credentials
+ * were found, 2 for bad input (spec, config file, no region). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "context.h"
+#include "i18n.h"
+#include "interrupt.h"
+#include "preflight.h"
+#include "spec.h"
+
+static int exit_status_for(const struct aws_error *err)
+{
+	if (ew_interrupted || err->kind == AWS_ERR_CANCELLED)
+		return EXIT_INTERRUPTED;
+	if (err->kind == AWS_ERR_CONFIG || err->kind == AWS_ERR_INPUT)
+		return EXIT_BAD_INPUT;
+	return EXIT_FAILED;
+}
+
+/* The one line for a failure, on stderr (text mode). */
+static void print_failure(const struct preflight_result *r,
+			  const struct aws_error *err)
+{
+	char line[1024];
+
+	if (err->kind == AWS_ERR_CREDENTIALS) {
+		fprintf(stderr, _("%s: preflight: no usable AWS credentials (%s: %s); %s\n"),
+			PACKAGE, err->code, err->message, _(cli_credentials_hint));
+		return;
+	}
+	aws_error_format(err, line, sizeof(line));
+	if (r->failed)
+		fprintf(stderr, _("%s: preflight: %s failed: %s\n"), PACKAGE,
+			r->failed, line);
+	else
+		fprintf(stderr, _("%s: preflight: %s\n"), PACKAGE, line);
+}
+
+static void print_text(const struct preflight_result *r)
+{
+	printf(_("Account:        %s\n"), r->account);
+	printf(_("Caller:         %s\n"), r->arn);
+	printf(_("Region:         %s\n"), r->region);
+	printf(_("Credentials:    %s\n"), r->credential_source ? r->credential_source : "-");
+	if (r->instance_type_offered == 1)
+		printf(_("Instance type:  %s is offered in %s\n"), r->instance_type,
+		       r->region);
+	else
+		printf(_("Instance type:  %s is NOT offered in %s: choose another type or region\n"),
+		       r->instance_type, r->region);
+}
+
+static void print_json(const struct preflight_result *r, const struct aws_error *err)
+{
+	cJSON *obj = preflight_to_json(r, err);
+	char *text = obj ? cJSON_Print(obj) : NULL;
+
+	if (text)
+		printf("%s\n", text);
+	free(text);
+	cJSON_Delete(obj);
+}
+
+static int preflight_exec(struct ew_options *opts)
+{
+	struct ew_options eff = *opts; /* shallow: borrows opts' strings */
+	struct spec *spec = NULL;
+	struct spec_problems pr;
+	struct ew_context *ctx = NULL;
+	struct preflight_result r;
+	struct aws_error err;
+	const char *type = "m5zn.xlarge";
+	int rc = EXIT_FAILED;
+	size_t i;
+
+	spec_problems_init(&pr);
+	preflight_result_init(&r);
+	aws_error_clear(&err);
+	if (opts->spec_file) {
+		spec = spec_new_defaults();
+		if (!spec)
+			goto out;
+		if (spec_load_file(spec, opts->spec_file, &pr) < 0) {
+			for (i = 0; i < pr.count; i++)
+				if (pr.items[i].key[0])
+					fprintf(stderr, "%s: %s: %s: %s\n", PACKAGE,
+						opts->spec_file, pr.items[i].key,
+						pr.items[i].message);
+				else
+					fprintf(stderr, "%s: %s\n", PACKAGE,
+						pr.items[i].message);
+			rc = EXIT_BAD_INPUT;
+			goto out;
+		}
+		type = spec->instance_type;
+		/* The spec says where the deployment goes; --region still wins. */
+		if (!eff.region)
+			eff.region = spec->region;
+	}
+	if (context_open(&eff, true, &ctx, &err) < 0) {
+		r.failed = err.kind == AWS_ERR_CREDENTIALS ? "credentials" : NULL;
+		r.instance_type = strdup(type);
+		goto failed;
+	}
+	if (preflight_run(ctx, type, &r, &err) < 0)
+		goto failed;
+	if (opts->output_json)
+		print_json(&r, NULL);
+	else
+		print_text(&r);
+	rc = ew_interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+	goto out;
+failed:
+	if (opts->output_json)
+		print_json(&r, &err);
+	else
+		print_failure(&r, &err);
+	rc = exit_status_for(&err);
+out:
+	context_free(ctx);
+	preflight_result_free(&r);
+	spec_problems_free(&pr);
+	spec_free(spec);
+	return rc;
+}
+
+const struct cli_command cmd_preflight = {
+	.name = "preflight",
+	.usage = "[--region R] [--profile P] [--spec FILE] [--endpoint-url URL] [--output json]",
+	.summary = N_("check the credentials, the account and that the instance type is offered"),
+	.max_args = 0,
+	.exec = preflight_exec,
+};
