@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "cmd-engine.h"
 #include "context.h"
+#include "deploy-local.h"
 #include "engine.h"
 #include "i18n.h"
 #include "interrupt.h"
@@ -128,6 +129,8 @@ static int deploy_exec(struct ew_options *opts)
 	e->client = ctx->client;
 	e->call_many = client_call_many;
 	e->call_ctx = ctx->client;
+	if (deploy_register_locals(e, ctx->client) < 0)
+		goto out;
 	if (queue_start(e, &q, &err) < 0 || queue_post(q, QCMD_RUN_ALL, NULL, NULL) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, aws_error_format(&err, buf, sizeof buf));
 		goto out;

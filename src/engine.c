@@ -28,6 +28,7 @@ enum phase {
 	PH_FIND,     /* looking for an existing one */
 	PH_CREATE,   /* the action's own call */
 	PH_POSTFIND, /* finding what the call made (no id in its answer) */
+	PH_DELETE,   /* removing ours whose secret was lost, to make it again */
 	PH_WAIT,     /* polling its waiter */
 	PH_DONE,
 	PH_FAILED,
@@ -36,6 +37,7 @@ enum phase {
 struct run {
 	enum phase phase;
 	int intent;        /* the journal said intent when we started */
+	int existed;       /* the create answered "already exists" */
 	char *id;
 	cJSON *input;      /* the resolved input of the current call */
 	const struct waiter *w;
@@ -497,13 +499,26 @@ static void on_find(struct exec *x, int i, const cJSON *output,
 	if (id) {
 		cJSON *kept = kept_outputs(a, output);
 		/* Found with our intent recorded: ours, made by a run that died
-		 * before it could say so. Found without: someone else's. */
-		int adopted = r->phase == PH_FIND && !r->intent;
+		 * before it could say so. Found without (before the create, or
+		 * because the create said it exists): someone else's. */
+		int adopted = !r->intent && (r->phase == PH_FIND || r->existed);
 		if (a->secret_file && r->phase == PH_FIND) {
 			char path[4200];
 			snprintf(path, sizeof path, "%s/%s", e->state_dir, a->secret_file);
-			if (access(path, R_OK) == 0)
+			if (access(path, R_OK) == 0) {
 				cJSON_AddStringToObject(kept, "key_file", path);
+			} else if (!adopted && a->lost_secret) {
+				cJSON_Delete(kept);
+				cJSON_Delete(r->input);
+				r->input = resolve(e, cJSON_GetObjectItemCaseSensitive(
+							      a->lost_secret, "params"),
+						   NULL, &err);
+				if (!r->input)
+					fail_run(x, i, &err);
+				else
+					r->phase = PH_DELETE;
+				goto out;
+			}
 		}
 		record_resource(x, i, id, arn, kept, adopted);
 		cJSON_Delete(kept);
@@ -514,6 +529,7 @@ static void on_find(struct exec *x, int i, const cJSON *output,
 			      "%s was created but cannot be found", a->key);
 		fail_run(x, i, &err);
 	}
+out:
 	free(id);
 	free(arn);
 	free(idp);
@@ -531,7 +547,9 @@ static void on_create(struct exec *x, int i, cJSON *output, const struct aws_err
 	aws_error_clear(&err);
 	if (cerr) {
 		if (cerr->kind == AWS_ERR_SERVICE && code_in(a->done_errors, cerr->code)) {
-			/* Already there (a rule or route sent by a killed run). */
+			/* Already there (a rule or route sent by a killed run, a
+			 * role another run made since we looked). */
+			x->runs[i].existed = 1;
 			if (a->find)
 				begin_find(x, i, PH_POSTFIND);
 			else
@@ -765,6 +783,11 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 				}
 				calls[ncalls].service = r->w->service;
 				calls[ncalls].operation = r->w->operation;
+			} else if (r->phase == PH_DELETE) {
+				calls[ncalls].service = cJSON_GetObjectItemCaseSensitive(
+					a->lost_secret, "service")->valuestring;
+				calls[ncalls].operation = cJSON_GetObjectItemCaseSensitive(
+					a->lost_secret, "operation")->valuestring;
 			} else if (r->phase == PH_FIND || r->phase == PH_POSTFIND) {
 				calls[ncalls].service =
 					cJSON_GetObjectItemCaseSensitive(f, "service")->valuestring;
@@ -815,6 +838,12 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 				break;
 			case PH_WAIT:
 				on_wait(&x, i, calls[c].output, ce);
+				break;
+			case PH_DELETE:
+				if (ce)
+					fail_run(&x, i, ce);
+				else
+					begin_create(&x, i);
 				break;
 			default:
 				break;

@@ -33,6 +33,9 @@ void plan_set_done_errors(struct plan *p, struct plan_action *a, const char *cod
 void plan_set_keep(struct plan *p, struct plan_action *a, const char *paths);
 void plan_set_secret(struct plan *p, struct plan_action *a, const char *path,
 		     const char *file);
+/* The call that deletes the resource when its secret file was lost. */
+void plan_set_lost_secret(struct plan *p, struct plan_action *a, const char *service,
+			  const char *operation, cJSON *params);
 
 /* JSON from a template written with single quotes for double ones:
  * %s a string (quoted, escaped), %S raw text (inside a quoted template

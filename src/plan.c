@@ -191,6 +191,27 @@ void plan_set_secret(struct plan *p, struct plan_action *a, const char *path,
 	a->secret_file = dup_or_null(p, file);
 }
 
+void plan_set_lost_secret(struct plan *p, struct plan_action *a, const char *service,
+			  const char *operation, cJSON *params)
+{
+	cJSON *c;
+
+	if (!a) {
+		cJSON_Delete(params);
+		return;
+	}
+	c = cJSON_CreateObject();
+	if (!c || !cJSON_AddStringToObject(c, "service", service) ||
+	    !cJSON_AddStringToObject(c, "operation", operation) ||
+	    !cJSON_AddItemToObject(c, "params", params ? params : cJSON_CreateObject())) {
+		p->oom = 1;
+		cJSON_Delete(c);
+		return;
+	}
+	cJSON_Delete(a->lost_secret);
+	a->lost_secret = c;
+}
+
 cJSON *pj(struct plan *p, const char *fmt, ...)
 {
 	struct buf b;
@@ -309,6 +330,7 @@ static void action_free(struct plan_action *a)
 	cJSON_Delete(a->keep);
 	free(a->secret_path);
 	free(a->secret_file);
+	cJSON_Delete(a->lost_secret);
 }
 
 void plan_free(struct plan *p)

@@ -58,6 +58,11 @@ struct plan_action {
 	 * <state-dir>/<secret_file> and never journaled; both NULL when none. */
 	char *secret_path;
 	char *secret_file;
+	/* When the resource exists (ours, from a killed run) but its secret
+	 * file does not, the secret is lost: this call removes the resource so
+	 * it can be made again, owned, may be NULL: {"service", "operation",
+	 * "params"}. */
+	cJSON *lost_secret;
 };
 
 struct plan {

@@ -276,7 +276,7 @@ void queue_free(struct queue *q)
 		queue_post(q, QCMD_STOP, NULL, NULL);
 		pthread_join(q->thread, NULL);
 	}
-	while ((ev = queue_next_event(q)))
+	for (ev = queue_next_event(q); ev; ev = queue_next_event(q))
 		queue_event_free(ev);
 	q->eng->on_event = NULL;
 	close(q->pipe_fd[0]);

@@ -323,7 +323,9 @@ def main():
         state = os.path.join(tmp, "state")
         lic = os.path.join(tmp, "license.json")
         E.write_json(lic, {"id": "test-license"})
-        std = {"name": "std", "admin_cidr": "203.0.113.7/32", "license_file": lic}
+        # The push itself is the ECR module's test (a registry is needed);
+        # here it is left out, and one run below checks its failure path.
+        std = {"name": "std", "admin_cidr": "203.0.113.7/32", "license_file": lic, "push_image": False}
         E.write_json(os.path.join(tmp, "std.json"), std)
         p = run_deploy(moto, os.path.join(tmp, "std.json"), state, "std")
         check_deployment(moto, "std", std, state, False, p.stderr)
@@ -337,7 +339,7 @@ def main():
         key = os.path.join(tmp, "id_test")
         subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", key], check=True)
         mkt = {"name": "mkt", "admin_cidr": "198.51.100.0/24", "marketplace": True,
-               "load_balancer_scheme": "internet-facing", "ssh_key_file": key}
+               "load_balancer_scheme": "internet-facing", "ssh_key_file": key, "push_image": False}
         E.write_json(os.path.join(tmp, "mkt.json"), mkt)
         p = run_deploy(moto, os.path.join(tmp, "mkt.json"), state, "mkt")
         res = check_deployment(moto, "mkt", mkt, state, True, p.stderr)
@@ -366,6 +368,20 @@ def main():
         p = subprocess.run(E.deploy_cmd(moto, os.path.join(tmp, "std.json"), state), env=E.wizard_env(),
                            capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
         ck.check(p.returncode == 0, "deploy --yes works with stdin closed")
+
+        # With the push asked for and an image that does not exist, the
+        # push fails, the deploy says so and exits 1, and the task
+        # definition (which needs the image) is not registered again.
+        with open(os.path.join(tmp, "bogus.tar"), "w") as f:
+            f.write("not an image archive")
+        bad = dict(std, push_image=True, image="docker-archive:%s/bogus.tar" % tmp)
+        E.write_json(os.path.join(tmp, "bad.json"), bad)
+        p = subprocess.run(E.deploy_cmd(moto, os.path.join(tmp, "bad.json"), state), env=E.wizard_env(),
+                           capture_output=True, text=True, timeout=60)
+        ck.eq(p.returncode, 1, "a failed image push fails the deploy")
+        ck.check(re.search(r"image-push\s+FAILED", p.stderr) is not None, "the push failure is reported: " + p.stderr[-500:])
+        ck.eq(len(moto.client("ecs").list_task_definitions(familyPrefix="std-task")["taskDefinitionArns"]), 1,
+              "no new task definition after the failed push")
         cmd = [c for c in E.deploy_cmd(moto, os.path.join(tmp, "std.json"), state) if c != "--yes"]
         p = subprocess.run(cmd, env=E.wizard_env(), capture_output=True, text=True, timeout=30,
                            stdin=subprocess.DEVNULL)

@@ -52,7 +52,7 @@ class Moto:
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen([MOTO, "-H", "127.0.0.1", "-p", str(self.port)],
                                      stdout=self.log, stderr=self.log, env=env)
-        for _ in range(150):
+        for _ in range(600):  # a loaded CI box can take a minute
             try:
                 urllib.request.urlopen(self.url + "/moto-api/", timeout=1)
                 return

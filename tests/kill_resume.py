@@ -65,7 +65,8 @@ def main():
         lic = os.path.join(tmp, "license.json")
         E.write_json(lic, {"id": "test-license"})
         spec = os.path.join(tmp, "spec.json")
-        E.write_json(spec, {"name": NAME, "admin_cidr": "203.0.113.7/32", "license_file": lic})
+        E.write_json(spec, {"name": NAME, "admin_cidr": "203.0.113.7/32", "license_file": lic,
+                            "push_image": False})
         # Each run resumes from the journal, so these are increments: the
         # kills land in the lookups, the VPC, IAM, groups, EFS, the
         # balancer, the NAT gateway and the cluster.

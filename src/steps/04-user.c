@@ -95,6 +95,10 @@ static int user_plan(const struct spec *s, struct plan *p, struct aws_error *err
 				name, plan_ec2_tags(p, s, "key-pair", name)));
 		snprintf(file, sizeof file, "%s-key.pem", s->name);
 		plan_set_secret(p, a, "KeyMaterial", file);
+		/* A run killed between CreateKeyPair's answer and the key file
+		 * leaves a key pair nobody can use: delete it and make another. */
+		plan_set_lost_secret(p, a, "ec2", "DeleteKeyPair",
+				     pj(p, "{'KeyName': %s}", name));
 	}
 	plan_set_id(p, a, "KeyName", NULL);
 	plan_set_find(p, a, "ec2", "DescribeKeyPairs",

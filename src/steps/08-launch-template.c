@@ -30,6 +30,9 @@ static void add_role(const struct spec *s, struct plan *p, const char *key,
 	plan_set_id(p, a, "Role.RoleName", "Role.Arn");
 	plan_set_find(p, a, "iam", "GetRole", pj(p, "{'RoleName': %s}", role),
 		      "Role.RoleName", "Role.Arn", "NoSuchEntity");
+	/* Account-wide: another deployment may make it between our look and
+	 * our create. */
+	plan_set_done_errors(p, a, "EntityAlreadyExists");
 }
 
 static void attach_role(struct plan *p, const char *key, const char *role_key,
@@ -57,6 +60,7 @@ static int lt_plan(const struct spec *s, struct plan *p, struct aws_error *err)
 		     pj(p, "{'InstanceProfileName': 'ecsInstanceRole', 'Tags': %j}",
 			plan_kv_tags(p, s, "ecsInstanceRole", "Key", "Value")));
 	plan_set_id(p, a, "InstanceProfile.InstanceProfileName", "InstanceProfile.Arn");
+	plan_set_done_errors(p, a, "EntityAlreadyExists");
 	plan_set_find(p, a, "iam", "GetInstanceProfile",
 		      pj(p, "{'InstanceProfileName': 'ecsInstanceRole'}"),
 		      "InstanceProfile.InstanceProfileName", "InstanceProfile.Arn",
