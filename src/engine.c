@@ -38,6 +38,7 @@ struct run {
 	enum phase phase;
 	int intent;        /* the journal said intent when we started */
 	int existed;       /* the create answered "already exists" */
+	int relooks;       /* creates whose answer was lost, looked up again */
 	char *id;
 	cJSON *input;      /* the resolved input of the current call */
 	const struct waiter *w;
@@ -536,15 +537,30 @@ out:
 	free(arnp);
 }
 
-static void on_create(struct exec *x, int i, cJSON *output, const struct aws_error *cerr)
+/* How often a create whose answer was lost is looked up and sent again
+ * before its error stands. */
+#define MAX_RELOOKS 6
+
+static void on_create(struct exec *x, int i, cJSON *output, const struct aws_error *cerr,
+		      int maybe_sent)
 {
 	struct engine *e = x->e;
 	const struct plan_action *a = &e->plan->actions[i];
+	struct run *r = &x->runs[i];
 	struct aws_error err;
 	char *id = NULL, *arn = NULL;
 	cJSON *kept = NULL;
 
 	aws_error_clear(&err);
+	if (cerr && maybe_sent && a->find && cerr->kind != AWS_ERR_CANCELLED &&
+	    r->relooks < MAX_RELOOKS) {
+		/* The create may have been done and its answer lost: look for
+		 * it (as ours, hence intent) before sending it again. */
+		r->relooks++;
+		r->intent = 1;
+		begin_find(x, i, PH_FIND);
+		return;
+	}
 	if (cerr) {
 		if (cerr->kind == AWS_ERR_SERVICE && code_in(a->done_errors, cerr->code)) {
 			/* Already there (a rule or route sent by a killed run, a
@@ -798,6 +814,10 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 				calls[ncalls].operation = a->operation;
 			}
 			calls[ncalls].input = r->input;
+			/* A create that find can look up is not re-sent blindly:
+			 * on_create looks first when its answer is lost. */
+			calls[ncalls].once = r->phase == PH_CREATE && a->find &&
+					     a->role == PLAN_CREATE;
 			calls[ncalls].output = NULL;
 			aws_error_clear(&calls[ncalls].err);
 			who[ncalls++] = i;
@@ -834,7 +854,7 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 				on_find(&x, i, calls[c].output, ce);
 				break;
 			case PH_CREATE:
-				on_create(&x, i, calls[c].output, ce);
+				on_create(&x, i, calls[c].output, ce, calls[c].maybe_sent);
 				break;
 			case PH_WAIT:
 				on_wait(&x, i, calls[c].output, ce);

@@ -69,13 +69,23 @@ int aws_call(struct aws_client *c, const char *service, const char *operation,
 	     const cJSON *input, cJSON **output, struct aws_error *err);
 
 /* Several independent calls side by side. Each entry's output/err is
- * filled; returns 0 when all succeeded, -1 when any failed. */
+ * filled; returns 0 when all succeeded, -1 when any failed.
+ *
+ * once: the call creates something and sending it twice would create two
+ * (no idempotency token in its model). Such a call is not retried after a
+ * failure that may have happened once the request reached the server (a
+ * dropped connection, a timeout, a 5xx): it fails with maybe_sent set, and
+ * the caller looks the resource up before trying again. Failures that
+ * prove nothing was done (throttling, connection refused, 4xx) are retried
+ * as usual. Ignored for operations that carry an idempotency token. */
 struct aws_call_spec {
 	const char *service;
 	const char *operation;
 	const cJSON *input;     /* borrowed */
+	int once;               /* in: see above */
 	cJSON *output;          /* filled: caller's */
 	struct aws_error err;   /* filled */
+	int maybe_sent;         /* filled: failed, and may have been done */
 };
 int aws_call_many(struct aws_client *c, struct aws_call_spec *calls, int n);
 

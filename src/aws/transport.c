@@ -601,6 +601,12 @@ int transport_xfer_result(struct transport_xfer *x,
 	case CURLE_SSL_CONNECT_ERROR:
 		aws_error_set(err, AWS_ERR_NETWORK, "TLSError", "%s", detail);
 		return -1;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+		/* Nothing was sent: safe to retry even a non-idempotent call. */
+		aws_error_set(err, AWS_ERR_NETWORK, "ConnectFailed", "%s",
+			      detail);
+		return -1;
 	default:
 		aws_error_set(err, AWS_ERR_NETWORK, "ConnectionError", "%s",
 			      detail);
