@@ -542,7 +542,7 @@ out:
 #define MAX_RELOOKS 6
 
 static void on_create(struct exec *x, int i, cJSON *output, const struct aws_error *cerr,
-		      int maybe_sent)
+		      int maybe_sent, int resent)
 {
 	struct engine *e = x->e;
 	const struct plan_action *a = &e->plan->actions[i];
@@ -564,8 +564,11 @@ static void on_create(struct exec *x, int i, cJSON *output, const struct aws_err
 	if (cerr) {
 		if (cerr->kind == AWS_ERR_SERVICE && code_in(a->done_errors, cerr->code)) {
 			/* Already there (a rule or route sent by a killed run, a
-			 * role another run made since we looked). */
+			 * role another run made since we looked, or this call's
+			 * own earlier attempt whose answer was lost: ours). */
 			x->runs[i].existed = 1;
+			if (resent)
+				r->intent = 1;
 			if (a->find)
 				begin_find(x, i, PH_POSTFIND);
 			else
@@ -854,7 +857,8 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 				on_find(&x, i, calls[c].output, ce);
 				break;
 			case PH_CREATE:
-				on_create(&x, i, calls[c].output, ce, calls[c].maybe_sent);
+				on_create(&x, i, calls[c].output, ce, calls[c].maybe_sent,
+					  calls[c].resent);
 				break;
 			case PH_WAIT:
 				on_wait(&x, i, calls[c].output, ce);

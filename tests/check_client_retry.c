@@ -325,8 +325,9 @@ START_TEST(test_dropped_connections)
 }
 END_TEST
 
-/* A create without a token is sent once when its answer may be lost;
- * throttling (nothing done) and token-carrying creates are retried. */
+/* A "once" create is sent once when its answer may be lost; throttling
+ * (nothing done) is retried, and so is an ordinary call, which says it
+ * was sent again. */
 START_TEST(test_once_calls_not_resent)
 {
 	struct client_opts o = { 0 };
@@ -340,7 +341,7 @@ START_TEST(test_once_calls_not_resent)
 	memset(s, 0, sizeof s);
 	for (int i = 0; i < 3; i++) {
 		s[i].service = "ec2";
-		s[i].once = 1;
+		s[i].once = i != 1;
 	}
 	s[0].operation = "CreateVpc";
 	s[0].input = vpc;
@@ -363,9 +364,11 @@ START_TEST(test_once_calls_not_resent)
 	ck_assert_str_eq(s[0].err.code, "ConnectionError");
 	ck_assert_int_eq(server_count("drop-2-token"), 3);
 	ck_assert_int_eq(s[1].maybe_sent, 0);
+	ck_assert_int_eq(s[1].resent, 1);
 	ck_assert_int_eq(s[1].err.kind, AWS_ERR_NONE);
 	ck_assert_int_eq(server_count("throttle-2-once"), 3);
 	ck_assert_int_eq(s[2].maybe_sent, 0);
+	ck_assert_int_eq(s[2].resent, 0); /* throttled: nothing was done */
 	ck_assert_int_eq(s[2].err.kind, AWS_ERR_NONE);
 	for (int i = 0; i < 3; i++)
 		cJSON_Delete(s[i].output);

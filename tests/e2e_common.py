@@ -94,6 +94,25 @@ def deploy_cmd(moto, spec_path, state_dir, extra=()):
             "--state-dir", state_dir] + list(extra)
 
 
+def run_and_kill(cmd, env, when, timeout=600):
+    """Start cmd and SIGKILL it as soon as when() is true (polled every
+    millisecond). True when killed, False when it ended (or timed out)
+    first."""
+    import signal
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + timeout
+    while proc.poll() is None and time.time() < deadline:
+        if when():
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return True
+        time.sleep(0.001)
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    return False
+
+
 class Checker:
     def __init__(self):
         self.passed = 0

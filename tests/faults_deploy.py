@@ -6,7 +6,7 @@ bad network, kill -9 and Ctrl-C never leave duplicates behind.
             protocol's format, drops before and after moto acts, stalls past
             the request timeout): the deploy completes, one of each resource.
   lost      only "drop-after" (moto creates it, the answer is lost), often:
-            the creates without idempotency token are looked up, not resent.
+            the creates are looked up, not sent again.
   kill      kill -9 after ten seeded numbers of requests seen by the proxy,
             resuming with the same command each time: one of each.
   sigint    SIGINT while a request is stalled: exit 130 promptly, the journal
@@ -34,12 +34,14 @@ ck = E.Checker()
 NAME = "fd"
 SEED = 20261128
 PROXY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fault_proxy.py")
-# Creates whose models carry no idempotency token: the hard case.
-NO_TOKEN_CREATES = {"CreateVpc", "CreateSubnet", "CreateInternetGateway", "CreateRouteTable",
-                    "CreateSecurityGroup", "AllocateAddress", "CreatePolicy", "CreateUser",
-                    "CreateKeyPair", "ImportKeyPair", "CreateRepository", "CreateRole",
-                    "CreateInstanceProfile", "CreateLogGroup", "CreateTargetGroup",
-                    "CreateLoadBalancer", "CreateAutoScalingGroup", "CreateCapacityProvider"}
+# The creates: the hard case is one of them losing its answer.
+CREATES = {"CreateVpc", "CreateSubnet", "CreateInternetGateway", "CreateRouteTable",
+           "CreateSecurityGroup", "AllocateAddress", "CreateNatGateway", "CreatePolicy",
+           "CreateUser", "CreateKeyPair", "ImportKeyPair", "CreateRepository", "CreateRole",
+           "CreateInstanceProfile", "CreateLaunchTemplate", "CreateFileSystem",
+           "CreateMountTarget", "CreateLogGroup", "CreateTargetGroup", "CreateLoadBalancer",
+           "CreateListener", "CreateAutoScalingGroup", "CreateCluster", "CreateCapacityProvider",
+           "RunInstances", "RegisterTaskDefinition", "CreateService"}
 STATES = {"intent", "created", "adopted", "skipped", "failed"}
 
 
@@ -109,8 +111,11 @@ def setup(tmp, tag):
 def deploy(endpoint, spec, state, timeout=900):
     class At:
         url = endpoint
-    return subprocess.run(E.deploy_cmd(At, spec, state), env=env(), capture_output=True,
-                          text=True, timeout=timeout)
+    p = subprocess.run(E.deploy_cmd(At, spec, state), env=env(), capture_output=True,
+                       text=True, timeout=timeout)
+    with open(state + ".stderr", "a") as f:  # kept with ECSW_KEEP_TMP=1
+        f.write(p.stderr)
+    return p
 
 
 def journal_of(state):
@@ -163,33 +168,15 @@ def scenario_lost(moto, tmp):
     finally:
         px.stop()
     ck.eq(p.returncode, 0, "lost: the deploy completes (stderr: %s)" % p.stderr[-1500:])
-    lost = sorted(a for _, f, a in px.lines() if f == "drop-after" and a in NO_TOKEN_CREATES)
+    lost = sorted(a for _, f, a in px.lines() if f == "drop-after" and a in CREATES)
     print("lost: answers of %s were lost" % lost)
-    ck.check(len(lost) >= 3, "lost: several token-less creates lost their answer (%s)" % lost)
+    ck.check(len(lost) >= 3, "lost: several creates lost their answer (%s)" % lost)
     E.check_one_of_each(ck, moto, NAME)
     res = check_journal(state, "lost") or {}
     # Found again after its answer was lost, it is still ours (destroy
     # removes it): nothing existed before this deployment.
     ck.eq(sorted(k for k, r in res.items() if r.get("state") == "adopted"), [],
           "lost: nothing recorded as adopted")
-
-
-def run_and_kill(px, spec, state, at):
-    """Deploy through px; SIGKILL it once the proxy has seen `at` requests
-    in all. True if killed, False if it finished first."""
-    proc = subprocess.Popen(E.deploy_cmd(px, spec, state), env=env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 600
-    while proc.poll() is None and time.time() < deadline:
-        if px.count() >= at:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            return True
-        time.sleep(0.005)
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-    return False
 
 
 def scenario_kill(moto, tmp, total):
@@ -205,7 +192,7 @@ def scenario_kill(moto, tmp, total):
         for at in points:
             if px.count() >= at:
                 continue
-            if not run_and_kill(px, spec, state, at):
+            if not E.run_and_kill(E.deploy_cmd(px, spec, state), env(), lambda: px.count() >= at):
                 break
             kills.append(px.count())
             res = check_journal(state, "kill at %d" % at)
@@ -272,7 +259,10 @@ def main():
             scenario_sigint(moto, tmp)
     finally:
         moto.stop()
-        subprocess.run(["rm", "-rf", tmp])
+        if os.environ.get("ECSW_KEEP_TMP"):
+            print("kept %s" % tmp)
+        else:
+            subprocess.run(["rm", "-rf", tmp])
     ck.finish()
 
 

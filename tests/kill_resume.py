@@ -5,11 +5,9 @@ each time, and once a run completes assert that moto holds exactly one of
 every resource: nothing was made twice by a run that did not know what
 its killed predecessor had sent."""
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_common as E  # noqa: E402
@@ -20,32 +18,23 @@ ck = E.Checker()
 NAME = "kr"
 
 
-def run_and_kill(moto, spec, state, writes):
-    """Start a deploy and SIGKILL it after `writes` journal replacements.
-    Returns the number seen, or None when the run finished first."""
+def journal_writes(state, writes):
+    """A condition for E.run_and_kill: true once the journal has been
+    replaced `writes` times."""
     journal = os.path.join(state, NAME + ".json")
-    proc = subprocess.Popen(E.deploy_cmd(moto, spec, state), env=E.wizard_env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    seen, last = 0, None
-    deadline = time.time() + 90
-    while proc.poll() is None and time.time() < deadline:
+    seen = {"n": 0, "last": None}
+
+    def when():
         try:
             st = os.stat(journal)
             ident = (st.st_ino, st.st_mtime_ns)
         except FileNotFoundError:
             ident = None
-        if ident and ident != last:
-            last = ident
-            seen += 1
-            if seen >= writes:
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
-                return seen
-        time.sleep(0.001)
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-    return None
+        if ident and ident != seen["last"]:
+            seen["last"] = ident
+            seen["n"] += 1
+        return seen["n"] >= writes
+    return when
 
 
 def main():
@@ -63,7 +52,8 @@ def main():
         # balancer, the NAT gateway and the cluster.
         kills = 0
         for writes in (2, 6, 10, 15, 20, 25, 30):
-            if run_and_kill(moto, spec, state, writes) is not None:
+            if E.run_and_kill(E.deploy_cmd(moto, spec, state), E.wizard_env(), journal_writes(state, writes),
+                              timeout=90):
                 kills += 1
         ck.check(kills >= 4, "killed the deploy %d times before it finished" % kills)
         p = subprocess.run(E.deploy_cmd(moto, spec, state), env=E.wizard_env(),

@@ -215,22 +215,6 @@ static int prefix_path(struct aws_http_request *req, const char *base)
 	return 0;
 }
 
-/* Does the operation's input carry an idempotency token (so that a
- * retried request is recognised as the same one)? */
-static int has_token(const struct aws_service_model *svc,
-		     const struct aws_operation *op)
-{
-	const struct aws_shape *s;
-
-	if (op->input_shape == AWS_NO_SHAPE)
-		return 0;
-	s = &svc->shapes[op->input_shape];
-	for (int i = 0; i < s->member_count; i++)
-		if (s->members[i].flags & AWS_F_IDEMPOTENCY_TOKEN)
-			return 1;
-	return 0;
-}
-
 /* After a failed attempt: might the server have acted on the request?
  * Only a refused connection, throttling or a 4xx prove it did not. */
 static int may_have_acted(const struct aws_error *e, enum retry_class cls)
@@ -263,7 +247,7 @@ static int call_prepare(struct aws_client *c, struct call_state *cs)
 			      "no model for %s %s", s->service, s->operation);
 		return -1;
 	}
-	cs->once = s->once && !has_token(cs->svc, cs->op);
+	cs->once = s->once;
 	if (aws_serialize_request(cs->svc, cs->op, s->input, uuid4, NULL,
 				  &cs->base, err) < 0)
 		return -1;
@@ -305,7 +289,8 @@ static int attempt_start(struct aws_client *c, struct call_state *cs)
 	if (buf_printf(&url, "%s://%s%s%s%s", cs->ep.scheme, cs->ep.authority,
 		       req.path, req.query[0] ? "?" : "", req.query) < 0)
 		goto nomem;
-	cs->xfer = transport_start(c->transport, buf_str(&url), &req, cs, err);
+	cs->xfer = transport_start(c->transport, buf_str(&url), &req,
+				   cs->once ? TRANSPORT_FRESH : 0, cs, err);
 	if (!cs->xfer)
 		goto out;
 	cs->retry.attempt++;
@@ -410,6 +395,8 @@ static void attempt_finish(struct aws_client *c, struct call_state *cs,
 			 retry_random(), &delay)) {
 		cs->phase = CALL_READY;
 		cs->next_at = now + delay;
+		if (may_have_acted(&aerr, cls))
+			cs->spec->resent = 1;
 	}
 	log_attempt(c, cs, aerr.http_status, aerr.request_id, aerr.code,
 		    seconds, cs->phase == CALL_READY ? delay : 0);
@@ -457,6 +444,7 @@ int aws_call_many(struct aws_client *c, struct aws_call_spec *calls, int n)
 		cs[i].spec = &calls[i];
 		calls[i].output = NULL;
 		calls[i].maybe_sent = 0;
+		calls[i].resent = 0;
 		aws_error_clear(&calls[i].err);
 		retry_state_init(&cs[i].retry);
 		if (call_prepare(c, &cs[i]) < 0) {

@@ -401,7 +401,8 @@ static int set_method(CURL *e, const struct aws_http_request *req)
 
 struct transport_xfer *transport_start(struct transport *t, const char *url,
 				       const struct aws_http_request *req,
-				       void *user, struct aws_error *err)
+				       unsigned flags, void *user,
+				       struct aws_error *err)
 {
 	struct transport_xfer *x = calloc(1, sizeof(*x));
 	CURL *e;
@@ -446,6 +447,10 @@ struct transport_xfer *transport_start(struct transport *t, const char *url,
 	SET(CURLOPT_HEADERDATA, x);
 	SET(CURLOPT_ERRORBUFFER, x->errbuf);
 	SET(CURLOPT_PRIVATE, x);
+	if (flags & TRANSPORT_FRESH) {
+		SET(CURLOPT_FRESH_CONNECT, 1L);
+		SET(CURLOPT_FORBID_REUSE, 1L);
+	}
 #undef SET
 	if (rc != CURLE_OK || set_method(e, req) < 0) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "CurlSetup",
@@ -626,7 +631,7 @@ int transport_perform(struct transport *t, const char *url,
 	struct transport_xfer *x;
 	int ret = -1;
 
-	x = transport_start(t, url, req, NULL, err);
+	x = transport_start(t, url, req, 0, NULL, err);
 	if (!x)
 		return -1;
 	/* Other exchanges may finish meanwhile; they stay for their owner. */
