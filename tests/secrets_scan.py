@@ -72,8 +72,9 @@ class Children:
                 except OSError:
                     continue
                 # A child caught between fork and exec still shows our
-                # argv: read again once it has become the program.
-                if cmd and os.path.basename(cmd.split(b"\0")[0]) == os.path.basename(E.BIN).encode():
+                # argv (or none, mid-exec): read again once it has become
+                # the program.
+                if not cmd or os.path.basename(cmd.split(b"\0")[0]) == os.path.basename(E.BIN).encode():
                     continue
                 self.seen[c] = (cmd, env)
             time.sleep(0.001)
@@ -138,11 +139,13 @@ def main():
         env = E.wizard_env()
         for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             env.pop(k, None)
-        env.update(AWS_CONFIG_FILE=config, AWS_PROFILE="scan")
+        creds = os.path.join(tmp, "credentials")
+        open(creds, "w").close()
+        env.update(AWS_CONFIG_FILE=config, AWS_SHARED_CREDENTIALS_FILE=creds, AWS_PROFILE="scan")
         rc, out, err, kids = run(E.deploy_cmd(moto, spec, state, ["--log", log]), env)
         ck.eq(rc, 0, "the deploy completes (stderr: %s)" % err[-1500:].decode(errors="replace"))
         ck.check(any(helper.encode() in c for c, _ in kids.values()),
-                 "the credential_process child was caught (%d children)" % len(kids))
+                 "the credential_process child was caught (%r)" % [c[:80] for c, _ in kids.values()])
         with open(log, "rb") as f:
             logdata = f.read()
         ck.check(b"CreateVpc" in logdata, "the log holds the requests")
@@ -154,14 +157,16 @@ def main():
             scan("child %d's environment" % pid, e, markers)
 
         # Run 2: credentials in our environment, the image push asked for
-        # (an image that does not exist: the push tool is started, fails
-        # and the deploy says so); the tool must not inherit them.
+        # (a file that is no image: the push tool is started, fails and
+        # the deploy says so); the tool must not inherit them.
+        with open(os.path.join(tmp, "bogus.tar"), "w") as f:
+            f.write("not an image\n")
         env2 = dict(E.wizard_env(), AWS_ACCESS_KEY_ID="AKIDSECRETSCAN", AWS_SECRET_ACCESS_KEY=SECRET,
                     AWS_SESSION_TOKEN=TOKEN)
         E.write_json(spec, {"name": NAME, "admin_cidr": "203.0.113.7/32", "license_file": lic,
-                            "push_image": True, "image": "docker-archive:%s/missing.tar" % tmp})
+                            "push_image": True, "image": "docker-archive:%s/bogus.tar" % tmp})
         rc, out, err, kids = run(E.deploy_cmd(moto, spec, state, ["--log", log]), env2)
-        ck.eq(rc, 1, "the deploy with a missing image fails (stderr: %s)" % err[-800:].decode(errors="replace"))
+        ck.eq(rc, 1, "the deploy with a bogus image fails (stderr: %s)" % err[-800:].decode(errors="replace"))
         tools = [c for c, _ in kids.values() if c.split(b"\0")[0].endswith((b"skopeo", b"docker"))]
         ck.check(tools, "the push tool was caught (children: %r)" % [c[:60] for c, _ in kids.values()])
         scan("stdout (push)", out, markers)
