@@ -39,6 +39,7 @@ struct fake {
 	const char *fail_name; /* ... when its input names this */
 	const char *fail_code;
 	const char *dup_op;   /* answer this op's first call with dup_code */
+	int dup_resent;       /* ... after making it: a retry after a lost answer */
 	const char *dup_code;
 	int sleep_ms;
 	int seq;
@@ -295,6 +296,10 @@ static int fake_call_many(void *ctx, struct aws_call_spec *calls, int n)
 			continue;
 		}
 		if (f->dup_op && !strcmp(c->operation, f->dup_op)) {
+			if (f->dup_resent) {
+				cJSON_Delete(answer(f, c));
+				c->resent = 1;
+			}
 			aws_error_set(&c->err, AWS_ERR_SERVICE, f->dup_code, "exists");
 			f->dup_op = NULL;
 			rc = -1;
@@ -573,6 +578,23 @@ START_TEST(test_lost_answers_are_looked_up_not_resent)
 }
 END_TEST
 
+START_TEST(test_exists_after_a_resend_is_ours)
+{
+	struct aws_error err;
+
+	aws_error_clear(&err);
+	/* The file system's first attempt made it, its answer was lost, the
+	 * client sent it again and heard "already exists". */
+	fake.dup_op = "CreateFileSystem";
+	fake.dup_code = "FileSystemAlreadyExists";
+	fake.dup_resent = 1;
+	ck_assert_msg(engine_run(eng, NULL, &err) == 0, "%s", err.message);
+	ck_assert_ptr_null(fake.dup_op);
+	ck_assert_int_eq(creates_of("efs"), 1);
+	ck_assert_int_eq(journal_state_of(eng->journal, "efs"), JOURNAL_CREATED);
+}
+END_TEST
+
 START_TEST(test_cancel_then_resume_makes_one_of_each)
 {
 	struct aws_error err;
@@ -701,6 +723,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_killed_run_is_found_not_redone);
 	tcase_add_test(tc, test_cancel_then_resume_makes_one_of_each);
 	tcase_add_test(tc, test_lost_answers_are_looked_up_not_resent);
+	tcase_add_test(tc, test_exists_after_a_resend_is_ours);
 	tcase_add_test(tc, test_queue_single_action_skip_and_refusals);
 	tcase_add_test(tc, test_key_pair_whose_key_was_lost_is_made_again);
 	suite_add_tcase(s, tc);
