@@ -5,8 +5,9 @@ bad network, kill -9 and Ctrl-C never leave duplicates behind.
   faults    20% of requests meet a fault (500, 503, throttling in the
             protocol's format, drops before and after moto acts, stalls past
             the request timeout): the deploy completes, one of each resource.
-  lost      only "drop-after" (moto creates it, the answer is lost), often:
-            the creates are looked up, not sent again.
+  lost      only "drop-after" and "stall-after" (moto creates it, the answer
+            is lost or comes after the timeout), often: the creates are
+            looked up, not sent again.
   kill      kill -9 after ten seeded numbers of requests seen by the proxy,
             resuming with the same command each time: one of each.
   sigint    SIGINT while a request is stalled: exit 130 promptly, the journal
@@ -91,10 +92,10 @@ def reset(moto):
     urllib.request.urlopen(req, timeout=60).read()
 
 
-def env():
+def env(timeout_ms=4000):
     # Enough attempts that a 20% fault rate does not exhaust them; a short
     # request timeout so that stalls cost seconds, not minutes.
-    return dict(E.wizard_env(), AWS_MAX_ATTEMPTS="10", ECSW_REQUEST_TIMEOUT_MS="4000")
+    return dict(E.wizard_env(), AWS_MAX_ATTEMPTS="10", ECSW_REQUEST_TIMEOUT_MS=str(timeout_ms))
 
 
 def setup(tmp, tag):
@@ -108,10 +109,10 @@ def setup(tmp, tag):
     return spec, state
 
 
-def deploy(endpoint, spec, state, timeout=900):
+def deploy(endpoint, spec, state, timeout=900, timeout_ms=4000):
     class At:
         url = endpoint
-    p = subprocess.run(E.deploy_cmd(At, spec, state), env=env(), capture_output=True,
+    p = subprocess.run(E.deploy_cmd(At, spec, state), env=env(timeout_ms), capture_output=True,
                        text=True, timeout=timeout)
     with open(state + ".stderr", "a") as f:  # kept with ECSW_KEEP_TMP=1
         f.write(p.stderr)
@@ -162,13 +163,15 @@ def scenario_faults(moto, tmp):
 def scenario_lost(moto, tmp):
     reset(moto)
     spec, state = setup(tmp, "lost")
-    px = Proxy(moto.url, tmp, "lost", 0.35, faults="drop-after", seed=SEED + 1)
+    px = Proxy(moto.url, tmp, "lost", 0.3, faults="drop-after,drop-after,stall-after", stall=3,
+               seed=SEED + 1)
     try:
-        p = deploy(px.url, spec, state)
+        p = deploy(px.url, spec, state, timeout_ms=2000)
     finally:
         px.stop()
     ck.eq(p.returncode, 0, "lost: the deploy completes (stderr: %s)" % p.stderr[-1500:])
-    lost = sorted(a for _, f, a in px.lines() if f == "drop-after" and a in CREATES)
+    lost = sorted("%s (%s)" % (a, f) for _, f, a in px.lines()
+                  if f in ("drop-after", "stall-after") and a in CREATES)
     print("lost: answers of %s were lost" % lost)
     ck.check(len(lost) >= 3, "lost: several creates lost their answer (%s)" % lost)
     E.check_one_of_each(ck, moto, NAME)
