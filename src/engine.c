@@ -87,6 +87,22 @@ static void post(struct engine *e, enum queue_event_type type, const char *key,
 	e->on_event(e->event_ctx, ev);
 }
 
+void engine_post_progress(struct engine *e, const char *key, long done,
+			  long total, const char *text)
+{
+	struct queue_event *ev;
+
+	if (!e->on_event || !(ev = calloc(1, sizeof *ev)))
+		return;
+	ev->type = QEV_PROGRESS;
+	ev->key = xstrdup(key);
+	ev->text = xstrdup(text);
+	ev->done = done;
+	ev->total = total;
+	ev->ok = 1;
+	e->on_event(e->event_ctx, ev);
+}
+
 int engine_new(struct aws_client *client, const struct spec *spec,
 	       const struct engine_options *opt, struct engine **out,
 	       struct aws_error *err)

@@ -80,6 +80,10 @@ int engine_register_local(struct engine *e, const char *operation,
  * are done. 0 when everything ran; -1 with err set to the first failure
  * (AWS_ERR_CANCELLED after a cancel). */
 int engine_run(struct engine *e, const char *key, struct aws_error *err);
+/* Report progress of a local action's work (layers pushed, ...) as a
+ * QEV_PROGRESS event; text is copied and must hold no secret. */
+void engine_post_progress(struct engine *e, const char *key, long done,
+			  long total, const char *text);
 /* Mark an action skipped, or adopted as id when id is given. */
 int engine_skip(struct engine *e, const char *key, const char *id,
 		struct aws_error *err);
