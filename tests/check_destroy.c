@@ -1,0 +1,221 @@
+/* check_destroy.c - teardown's pure parts: which journal entries are
+ * removed or kept, and the order AWS needs them to go in. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "destroy.h"
+
+/* The kinds of a full deployment, in the order deploy creates them. */
+static const char *const full[] = {
+	"sts:caller-identity", "ec2:vpc", "ec2:subnet", "ec2:subnet",
+	"ec2:internet-gateway", "ec2:internet-gateway-attachment", "ec2:route-table",
+	"ec2:route", "ec2:route-table-association", "iam:policy", "iam:user",
+	"iam:user-policy-attachment", "ec2:key-pair", "ecr:repository",
+	"ec2:security-group", "ec2:security-group", "ec2:security-group-rule",
+	"efs:file-system", "efs:mount-target", "iam:role", "iam:instance-profile",
+	"ec2:launch-template", "elbv2:target-group", "elbv2:load-balancer",
+	"elbv2:listener", "autoscaling:group", "ec2:elastic-ip", "ec2:natgateway",
+	"ecs:cluster", "ecs:capacity-provider", "ecs:cluster-capacity-providers",
+	"ec2:instance", "logs:log-group", "ecs:task-definition", "ecs:service",
+};
+#define NFULL ((int)(sizeof full / sizeof full[0]))
+
+static struct destroy_step steps[256];
+static int nsteps;
+
+static void schedule_full(void)
+{
+	nsteps = destroy_schedule(full, NFULL, steps, 256);
+}
+
+/* Position of the k-th (0-based) step of an item of kind; -1 if none. */
+static int pos(const char *kind, int which_row)
+{
+	for (int s = 0; s < nsteps; s++)
+		if (strcmp(full[steps[s].item], kind) == 0 && which_row-- == 0)
+			return s;
+	return -1;
+}
+
+/* Position of the last step among all items of kind. */
+static int last_pos(const char *kind)
+{
+	int p = -1;
+
+	for (int s = 0; s < nsteps; s++)
+		if (strcmp(full[steps[s].item], kind) == 0)
+			p = s;
+	return p;
+}
+
+struct before { const char *first, *then; };
+
+static const struct before order[] = {
+	{ "ecs:service", "ecs:task-definition" },
+	{ "ecs:service", "autoscaling:group" },
+	{ "ecs:service", "elbv2:listener" },
+	{ "ecs:service", "ec2:security-group" },
+	{ "ecs:capacity-provider", "ecs:cluster" },
+	{ "elbv2:listener", "elbv2:load-balancer" },
+	{ "elbv2:load-balancer", "elbv2:target-group" },
+	{ "ec2:natgateway", "ec2:elastic-ip" },
+	{ "efs:mount-target", "efs:file-system" },
+	{ "efs:file-system", "ec2:security-group" },
+	{ "ec2:instance", "ec2:security-group" },
+	{ "ec2:instance", "ec2:key-pair" },
+	{ "ec2:natgateway", "ec2:subnet" },
+	{ "ec2:subnet", "ec2:vpc" },
+	{ "ec2:route-table", "ec2:vpc" },
+	{ "ec2:internet-gateway", "ec2:vpc" },
+	{ "iam:user", "iam:policy" },
+	{ "iam:instance-profile", "iam:role" },
+	{ "ec2:launch-template", "iam:instance-profile" },
+};
+
+/* Every resource of `first` is gone before the first row of `then`. */
+START_TEST(test_dependency_order)
+{
+	schedule_full();
+	ck_assert_int_gt(last_pos(order[_i].first), -1);
+	ck_assert_int_gt(pos(order[_i].then, 0), -1);
+	ck_assert_msg(last_pos(order[_i].first) < pos(order[_i].then, 0),
+		      "%s must go before %s", order[_i].first, order[_i].then);
+}
+END_TEST
+
+/* The trap: the group is emptied before the capacity provider and the
+ * cluster go, and deleted after them. */
+START_TEST(test_asg_emptied_before_cluster)
+{
+	int drain, del;
+
+	schedule_full();
+	drain = pos("autoscaling:group", 0);
+	del = pos("autoscaling:group", 1);
+	ck_assert_int_gt(drain, -1);
+	ck_assert_int_gt(del, drain);
+	ck_assert_int_lt(drain, pos("ecs:capacity-provider", 0));
+	ck_assert_int_lt(drain, pos("ecs:cluster", 0));
+	ck_assert_int_gt(del, pos("ecs:cluster", 0));
+	ck_assert_int_eq(steps[drain].last, 0);
+	ck_assert_int_eq(steps[del].last, 1);
+}
+END_TEST
+
+/* Every group's cross references are revoked before any group goes. */
+START_TEST(test_rules_revoked_before_groups)
+{
+	int revoke_last = -1, delete_first = -1;
+
+	schedule_full();
+	for (int s = 0; s < nsteps; s++) {
+		if (strcmp(full[steps[s].item], "ec2:security-group") != 0)
+			continue;
+		if (!steps[s].last)
+			revoke_last = s;
+		else if (delete_first < 0)
+			delete_first = s;
+	}
+	ck_assert_int_gt(revoke_last, -1);
+	ck_assert_int_gt(delete_first, revoke_last);
+}
+END_TEST
+
+/* Lookups and configure actions have no recipe; each resource has exactly
+ * one last row; ties go newest first. */
+START_TEST(test_only_resources_each_once)
+{
+	int lasts[NFULL] = { 0 };
+	int s1 = -1, s2 = -1;
+
+	schedule_full();
+	for (int s = 0; s < nsteps; s++) {
+		const char *k = full[steps[s].item];
+		ck_assert_msg(destroy_has_recipe(k), "%s scheduled", k);
+		lasts[steps[s].item] += steps[s].last;
+	}
+	for (int i = 0; i < NFULL; i++)
+		ck_assert_int_eq(lasts[i], destroy_has_recipe(full[i]) ? 1 : 0);
+	ck_assert(!destroy_has_recipe("ec2:route"));
+	ck_assert(!destroy_has_recipe("sts:caller-identity"));
+	ck_assert(!destroy_has_recipe(NULL));
+	for (int s = 0; s < nsteps; s++)
+		if (strcmp(full[steps[s].item], "ec2:subnet") == 0) {
+			if (s1 < 0)
+				s1 = s;
+			else
+				s2 = s;
+		}
+	ck_assert_int_gt(steps[s1].item, steps[s2].item);
+}
+END_TEST
+
+START_TEST(test_null_kinds_and_capacity)
+{
+	const char *kinds[] = { "ec2:vpc", NULL, "ec2:subnet" };
+	struct destroy_step few[2];
+
+	ck_assert_int_eq(destroy_schedule(kinds, 3, steps, 256), 2);
+	ck_assert_int_eq(steps[0].item, 2);
+	ck_assert_int_eq(steps[1].item, 0);
+	ck_assert_int_eq(destroy_schedule(full, NFULL, few, 2), 2);
+}
+END_TEST
+
+START_TEST(test_verdicts)
+{
+	/* Ours: removed; roles only when this deployment made them. */
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_CREATED, 1, 0), DESTROY_REMOVE);
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_ADOPTED, 1, 0), DESTROY_REMOVE);
+	ck_assert_int_eq(destroy_verdict_of("iam:role", JOURNAL_CREATED, 1, 0), DESTROY_REMOVE);
+	ck_assert_int_eq(destroy_verdict_of("iam:role", JOURNAL_ADOPTED, 1, 0), DESTROY_KEEP);
+	ck_assert_int_eq(destroy_verdict_of("iam:instance-profile", JOURNAL_ADOPTED, 1, 0),
+			 DESTROY_KEEP);
+	/* The repository keeps its images unless asked. */
+	ck_assert_int_eq(destroy_verdict_of("ecr:repository", JOURNAL_CREATED, 1, 0), DESTROY_KEEP);
+	ck_assert_int_eq(destroy_verdict_of("ecr:repository", JOURNAL_CREATED, 1, 1),
+			 DESTROY_REMOVE);
+	/* A create that was sent but never answered may exist: look. */
+	ck_assert_int_eq(destroy_verdict_of("ec2:natgateway", JOURNAL_INTENT, 0, 0),
+			 DESTROY_REMOVE);
+	ck_assert_int_eq(destroy_verdict_of("ec2:natgateway", JOURNAL_FAILED, 1, 0),
+			 DESTROY_REMOVE);
+	/* Done, never made, or not ours to remove. */
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_DELETED, 1, 0), DESTROY_IGNORE);
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_SKIPPED, 0, 0), DESTROY_IGNORE);
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_NONE, 0, 0), DESTROY_IGNORE);
+	ck_assert_int_eq(destroy_verdict_of("ec2:route", JOURNAL_CREATED, 0, 0), DESTROY_IGNORE);
+	ck_assert_int_eq(destroy_verdict_of("local:license", JOURNAL_CREATED, 0, 0),
+			 DESTROY_IGNORE);
+}
+END_TEST
+
+static Suite *destroy_suite(void)
+{
+	Suite *s = suite_create("destroy");
+	TCase *tc = tcase_create("order");
+
+	tcase_add_loop_test(tc, test_dependency_order, 0,
+			    (int)(sizeof order / sizeof order[0]));
+	tcase_add_test(tc, test_asg_emptied_before_cluster);
+	tcase_add_test(tc, test_rules_revoked_before_groups);
+	tcase_add_test(tc, test_only_resources_each_once);
+	tcase_add_test(tc, test_null_kinds_and_capacity);
+	tcase_add_test(tc, test_verdicts);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(destroy_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
