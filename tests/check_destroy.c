@@ -3,10 +3,15 @@
 #include "config.h"
 
 #include <check.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "destroy.h"
+#include "engine.h"
+#include "spec-fixture.h"
 
 /* The kinds of a full deployment, in the order deploy creates them. */
 static const char *const full[] = {
@@ -193,6 +198,196 @@ START_TEST(test_verdicts)
 }
 END_TEST
 
+/* ---- a run against a scripted AWS ---- */
+
+static char tmpdir[64];
+static struct spec *spec;
+static struct engine *eng;
+static char calls[128][160];
+static int ncalls, sg_busy;
+
+static const char *in_str(const cJSON *in, const char *field)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, field);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* Records "Operation arg"; answers as the script below says. */
+static int scripted(void *ctx, struct aws_call_spec *c, int n)
+{
+	(void)ctx;
+	for (int i = 0; i < n; i++) {
+		const char *op = c[i].operation;
+		const cJSON *in = c[i].input;
+		if (ncalls < 128)
+			snprintf(calls[ncalls++], sizeof calls[0], "%s %s", op,
+				 in_str(in, strcmp(op, "DeleteSecurityGroup") == 0 ? "GroupId"
+					    : strcmp(op, "DeleteSubnet") == 0 ? "SubnetId"
+					    : strcmp(op, "DeleteRepository") == 0 ? "repositoryName"
+					    : "VpcId"));
+		if (strcmp(op, "DescribeSecurityGroups") == 0 &&
+		    strcmp(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(in, "GroupIds"), 0)
+				   ->valuestring, "sg-1") == 0)
+			c[i].output = cJSON_Parse(
+				"{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"IpPermissions\": "
+				"[{\"IpProtocol\": \"tcp\", \"FromPort\": 8080, \"ToPort\": 8080, "
+				"\"IpRanges\": [], \"UserIdGroupPairs\": [{\"GroupId\": \"sg-2\", "
+				"\"UserId\": \"123456789012\"}]}], \"IpPermissionsEgress\": []}]}");
+		else if (strcmp(op, "DescribeSubnets") == 0)
+			c[i].output = cJSON_Parse("{\"Subnets\": [{\"SubnetId\": \"subnet-9\"}]}");
+		else if (strcmp(op, "DeleteSecurityGroup") == 0 && !strcmp(in_str(in, "GroupId"), "sg-1") &&
+			 sg_busy-- > 0)
+			aws_error_set(&c[i].err, AWS_ERR_SERVICE, "DependencyViolation",
+				      "resource sg-1 has a dependent object");
+		else if (strcmp(op, "DeleteSubnet") == 0)
+			aws_error_set(&c[i].err, AWS_ERR_SERVICE, "InvalidSubnetID.NotFound",
+				      "no such subnet");
+		else
+			c[i].output = cJSON_CreateObject();
+	}
+	return 0;
+}
+
+static int call_index(const char *text)
+{
+	for (int i = 0; i < ncalls; i++)
+		if (strcmp(calls[i], text) == 0)
+			return i;
+	return -1;
+}
+
+static int call_count(const char *text)
+{
+	int k = 0;
+
+	for (int i = 0; i < ncalls; i++)
+		k += strcmp(calls[i], text) == 0;
+	return k;
+}
+
+static void record(const char *key, const char *kind, const char *id, int adopted)
+{
+	struct aws_error err;
+
+	aws_error_clear(&err);
+	if (kind)
+		ck_assert_int_eq(journal_record_intent(eng->journal, key, kind, "", &err), 0);
+	if (id || !kind || adopted >= 0)
+		ck_assert_int_eq(journal_record_created(eng->journal, key, id, NULL, NULL,
+							adopted > 0, &err), 0);
+}
+
+static void run_setup(void)
+{
+	struct engine_options eo = { .state_dir = NULL, .delay_scale = 0.0001 };
+	struct aws_error err;
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_destroy.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	eo.state_dir = tmpdir;
+	spec = fixture_spec(0);
+	aws_error_clear(&err);
+	ck_assert_msg(engine_new(NULL, spec, &eo, &eng, &err) == 0, "%s", err.message);
+	eng->call_many = scripted;
+	ncalls = 0;
+	sg_busy = 2;
+	record("account", NULL, NULL, 0);                       /* a lookup */
+	record("vpc", "ec2:vpc", "vpc-1", 0);
+	journal_record_intent(eng->journal, "subnet-private-1", "ec2:subnet", "", &err);
+	record("sg-ecs", "ec2:security-group", "sg-1", 0);
+	record("sg-lb", "ec2:security-group", "sg-2", 0);
+	record("sg-ecs-in-service", "ec2:security-group-rule", NULL, 0);
+	record("role-instance", NULL, "ecsInstanceRole", 1);   /* found, not made */
+	record("ecr-repo", "ecr:repository", "ecsdocs", 0);
+}
+
+static void run_teardown(void)
+{
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+	char path[512];
+
+	engine_free(eng);
+	eng = NULL;
+	fixture_spec_free(spec);
+	for (e = d ? readdir(d) : NULL; e; e = readdir(d)) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(tmpdir);
+}
+
+START_TEST(test_run_order_retries_and_verdicts)
+{
+	struct aws_error err;
+
+	aws_error_clear(&err);
+	ck_assert_msg(destroy_run(eng, &err) == 0, "%s: %s", err.code, err.message);
+	/* The rule between the groups goes before any group; the busy group
+	 * is tried again until it goes; the network goes last. */
+	ck_assert_int_ge(call_index("RevokeSecurityGroupIngress "), 0);
+	ck_assert_int_lt(call_index("RevokeSecurityGroupIngress "), call_index("DeleteSecurityGroup sg-2"));
+	ck_assert_int_eq(call_count("DeleteSecurityGroup sg-1"), 3);
+	/* The subnet whose create was never answered was looked up, then
+	 * found gone on delete. */
+	ck_assert_int_ge(call_index("DescribeSubnets "), 0);
+	ck_assert_int_eq(call_count("DeleteSubnet subnet-9"), 1);
+	ck_assert_int_gt(call_index("DeleteVpc vpc-1"), call_index("DeleteSecurityGroup sg-1"));
+	ck_assert_int_gt(call_index("DeleteVpc vpc-1"), call_index("DeleteSubnet subnet-9"));
+	/* A role this deployment found and the repository stay. */
+	ck_assert_int_eq(call_index("DeleteRepository ecsdocs"), -1);
+	for (int i = 0; i < ncalls; i++)
+		ck_assert_msg(strncmp(calls[i], "DeleteRole", 10) != 0, "%s", calls[i]);
+	ck_assert_int_eq(journal_state_of(eng->journal, "vpc"), JOURNAL_DELETED);
+	ck_assert_int_eq(journal_state_of(eng->journal, "sg-ecs"), JOURNAL_DELETED);
+	ck_assert_int_eq(journal_state_of(eng->journal, "subnet-private-1"), JOURNAL_DELETED);
+	ck_assert_int_eq(journal_state_of(eng->journal, "sg-ecs-in-service"), JOURNAL_DELETED);
+	ck_assert_int_eq(journal_state_of(eng->journal, "role-instance"), JOURNAL_ADOPTED);
+	ck_assert_int_eq(journal_state_of(eng->journal, "ecr-repo"), JOURNAL_CREATED);
+	ck_assert_int_eq(journal_state_of(eng->journal, "account"), JOURNAL_CREATED);
+	ck_assert_int_eq(eng->n_deleted, 3);
+	ck_assert_int_eq(eng->n_gone, 1);
+	ck_assert_int_eq(eng->n_kept, 2);
+
+	/* Again: nothing to do, nothing sent. */
+	ncalls = 0;
+	ck_assert_int_eq(destroy_run(eng, &err), 0);
+	ck_assert_int_eq(ncalls, 0);
+	ck_assert_int_eq(eng->n_deleted + eng->n_gone, 0);
+
+	/* With --delete-images the repository goes, images and all. */
+	eng->delete_images = 1;
+	ck_assert_int_eq(destroy_run(eng, &err), 0);
+	ck_assert_int_eq(call_count("DeleteRepository ecsdocs"), 1);
+	ck_assert_int_eq(journal_state_of(eng->journal, "ecr-repo"), JOURNAL_DELETED);
+}
+END_TEST
+
+/* A failure stops the run with AWS's words; what went before is recorded,
+ * and a cancel stops it with AWS_ERR_CANCELLED. */
+START_TEST(test_run_failure_and_cancel)
+{
+	struct aws_error err;
+
+	sg_busy = 1000; /* busy for good: the tries run out */
+	aws_error_clear(&err);
+	ck_assert_int_eq(destroy_run(eng, &err), -1);
+	ck_assert_str_eq(err.code, "DependencyViolation");
+	ck_assert_int_eq(journal_state_of(eng->journal, "sg-lb"), JOURNAL_DELETED);
+	ck_assert_int_eq(journal_state_of(eng->journal, "sg-ecs"), JOURNAL_CREATED);
+	ck_assert_int_eq(journal_state_of(eng->journal, "vpc"), JOURNAL_CREATED);
+	ck_assert_int_eq(journal_state_of(eng->journal, "sg-ecs-in-service"), JOURNAL_CREATED);
+	eng->cancel = 1;
+	aws_error_clear(&err);
+	ck_assert_int_eq(destroy_run(eng, &err), -1);
+	ck_assert_int_eq(err.kind, AWS_ERR_CANCELLED);
+}
+END_TEST
+
 static Suite *destroy_suite(void)
 {
 	Suite *s = suite_create("destroy");
@@ -205,6 +400,11 @@ static Suite *destroy_suite(void)
 	tcase_add_test(tc, test_only_resources_each_once);
 	tcase_add_test(tc, test_null_kinds_and_capacity);
 	tcase_add_test(tc, test_verdicts);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("run");
+	tcase_add_checked_fixture(tc, run_setup, run_teardown);
+	tcase_add_test(tc, test_run_order_retries_and_verdicts);
+	tcase_add_test(tc, test_run_failure_and_cancel);
 	suite_add_tcase(s, tc);
 	return s;
 }

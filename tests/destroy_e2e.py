@@ -3,7 +3,8 @@
 modes) is torn down and boto3 finds nothing left with the deployment's tag
 or name; the ECR repository is kept without --delete-images and removed
 with it; a second destroy is a no-op that says so; without --yes nothing is
-removed (exit 2); a destroy killed with SIGKILL midway resumes to the end;
+removed (exit 2); a destroy killed with SIGKILL midway resumes to the end, one interrupted
+with SIGINT exits 130 and resumes too;
 a redeploy after a destroy makes everything again."""
 import json
 import os
@@ -232,8 +233,26 @@ def main():
                "load_balancer_scheme": "internet-facing", "ssh_key_file": key, "push_image": False}
         deploy(moto, mkt, tmp, state)
         ck.check(len(leftovers(moto, "mkt")) > 15, "mkt: the deployment exists")
+        # Interrupted (SIGINT) midway: exit 130, the journal consistent, and
+        # the next run finishes the work.
+        proc = subprocess.Popen(destroy_cmd(moto, "mkt", state, ("--yes", "--delete-images")),
+                                env=E.wizard_env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        deleted = 0
+        for line in proc.stderr:
+            if re.search(r"\] \S+\s+deleted ", line):
+                deleted += 1
+            if deleted >= 5:
+                proc.send_signal(signal.SIGINT)
+                break
+        rest = proc.stderr.read()
+        proc.wait(120)
+        ck.eq(proc.returncode, 130, "interrupted destroy exits 130: " + rest[-500:])
+        j = journal(state, "mkt")
+        ck.check(j.get("service", {}).get("state") == "deleted" and j.get("vpc", {}).get("state") != "deleted",
+                 "the journal shows the interrupted destroy's progress")
         p = destroy(moto, "mkt", state, extra=("--yes", "--delete-images"))
-        check_destroyed(moto, "mkt", state, p, repo_kept=False)
+        check_destroyed(moto, "mkt", state, p, repo_kept=False, fresh=False)
         ck.check(os.path.exists(key), "mkt: the user's own key file stays")
     finally:
         moto.stop()
