@@ -76,26 +76,59 @@ static struct spec *destroy_spec(const struct ew_options *opts, const char *stat
 	return s;
 }
 
-/* What would go, one line each, for the confirmation or the refusal. */
+static void print_target(const cJSON *r, const char *kind, const char *verb)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "id");
+
+	fprintf(stderr, "  %-8s %-30s %-24s %s\n", verb, r->string, kind,
+		cJSON_IsString(id) ? id->valuestring : _("(looked up by tag or name)"));
+}
+
+/* What would go, one line each in the order it would go, then what
+ * stays: for the confirmation or the refusal. */
 static void list_targets(const struct engine *e)
 {
 	const cJSON *res = cJSON_GetObjectItemCaseSensitive(journal_doc(e->journal), "resources");
+	int n = cJSON_GetArraySize(res), i = 0, max = (n + 1) * 4, count;
+	const cJSON **rec = calloc((size_t)n + 1, sizeof *rec);
+	const char **kinds = calloc((size_t)n + 1, sizeof *kinds);
+	enum destroy_verdict *verdict = calloc((size_t)n + 1, sizeof *verdict);
+	struct destroy_step *steps = calloc((size_t)max, sizeof *steps);
 	const cJSON *r;
 
+	if (!rec || !kinds || !verdict || !steps)
+		goto out;
 	cJSON_ArrayForEach(r, res) {
 		const struct plan_action *a = plan_find(e->plan, r->string);
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(r, "kind");
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "id");
-		const char *kind = cJSON_IsString(k) ? k->valuestring : a ? a->kind : "";
-		enum destroy_verdict v = destroy_verdict_of(
-			kind, journal_state_of(e->journal, r->string), cJSON_IsString(id),
-			e->delete_images);
-		if (v == DESTROY_IGNORE)
-			continue;
-		fprintf(stderr, "  %-30s %-24s %-8s %s\n", r->string, kind,
-			v == DESTROY_KEEP ? _("keep") : _("remove"),
-			cJSON_IsString(id) ? id->valuestring : _("(looked up by tag or name)"));
+		rec[i] = r;
+		kinds[i] = cJSON_IsString(k) ? k->valuestring : a ? a->kind : "";
+		verdict[i] = destroy_verdict_of(kinds[i], journal_state_of(e->journal, r->string),
+						cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "id")),
+						e->delete_images);
+		i++;
 	}
+	/* Removals in schedule order (one line on each resource's last row). */
+	for (int j = 0; j < n; j++)
+		if (verdict[j] != DESTROY_REMOVE)
+			kinds[j] = NULL;
+	count = destroy_schedule(kinds, n, steps, max);
+	for (int s = 0; s < count; s++)
+		if (steps[s].last)
+			print_target(rec[steps[s].item], kinds[steps[s].item], _("remove"));
+	cJSON_ArrayForEach(r, res) {
+		const struct plan_action *a = plan_find(e->plan, r->string);
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(r, "kind");
+		const char *kind = cJSON_IsString(k) ? k->valuestring : a ? a->kind : "";
+		if (destroy_verdict_of(kind, journal_state_of(e->journal, r->string), 1,
+				       e->delete_images) == DESTROY_KEEP)
+			print_target(r, kind, _("keep"));
+	}
+out:
+	free(rec);
+	free(kinds);
+	free(verdict);
+	free(steps);
 }
 
 static int confirm(void)
