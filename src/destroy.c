@@ -26,7 +26,9 @@ struct ditem {
 	char *key;
 	char *kind;
 	char *name;        /* the journal's name for it (a family, a log group) */
+	char *id;          /* its id (journal, lookup or tag), NULL when unknown */
 	int has_kind;      /* the journal gave a kind: it was an intent, not a lookup */
+	int tagged_only;   /* found by the deployment tag alone: not in the journal */
 	enum destroy_verdict verdict;
 };
 
@@ -309,7 +311,7 @@ static const char *id_of(struct dctx *d, const char *key)
 
 static int rm_service(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	const char *cluster = id_of(d, "cluster"), *svc = id_of(d, it->key);
+	const char *cluster = id_of(d, "cluster"), *svc = it->id;
 	const char *gone = "ServiceNotActiveException,ClusterNotFoundException";
 	int rc;
 
@@ -364,7 +366,7 @@ static int describe_asg(struct dctx *d, struct ditem *it, cJSON **group,
 			cJSON **out, struct aws_error *err)
 {
 	int rc = dcall(d, it->key, "autoscaling", "DescribeAutoScalingGroups",
-		       obj_list1("AutoScalingGroupNames", id_of(d, it->key)), out, NULL, err);
+		       obj_list1("AutoScalingGroupNames", it->id), out, NULL, err);
 
 	if (rc != CALL_OK)
 		return rc;
@@ -388,7 +390,7 @@ static int drain_asg(struct dctx *d, struct ditem *it, struct aws_error *err)
 	if (rc != CALL_OK)
 		return rc;
 	rc = dcall(d, it->key, "autoscaling", "UpdateAutoScalingGroup",
-		   add_n(add_n(add_n(obj1("AutoScalingGroupName", id_of(d, it->key)),
+		   add_n(add_n(add_n(obj1("AutoScalingGroupName", it->id),
 				     "MinSize", 0), "MaxSize", 0), "DesiredCapacity", 0),
 		   NULL, NULL, err);
 	ids = cJSON_CreateArray();
@@ -430,19 +432,19 @@ static int rm_asg(struct dctx *d, struct ditem *it, struct aws_error *err)
 	if (rc != CALL_OK)
 		return rc;
 	rc = dcall(d, it->key, "autoscaling", "DeleteAutoScalingGroup",
-		   add_b(obj1("AutoScalingGroupName", id_of(d, it->key)), "ForceDelete", 1),
+		   add_b(obj1("AutoScalingGroupName", it->id), "ForceDelete", 1),
 		   NULL, NULL, err);
 	if (rc != CALL_OK)
 		return rc;
 	return dwait(d, it->key, "GroupNotExists",
-		     obj_list1("AutoScalingGroupNames", id_of(d, it->key)), err);
+		     obj_list1("AutoScalingGroupNames", it->id), err);
 }
 
 /* The cluster lets go of the provider first: AWS refuses to delete one
  * that a cluster still names. */
 static int rm_capacity_provider(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	const char *cluster = id_of(d, "cluster"), *cp = id_of(d, it->key);
+	const char *cluster = id_of(d, "cluster"), *cp = it->id;
 	cJSON *out = NULL;
 	const cJSON *found, *status;
 	int rc;
@@ -475,54 +477,54 @@ static int rm_capacity_provider(struct dctx *d, struct ditem *it, struct aws_err
 
 static int rm_cluster(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	return dcall(d, it->key, "ecs", "DeleteCluster", obj1("cluster", id_of(d, it->key)),
+	return dcall(d, it->key, "ecs", "DeleteCluster", obj1("cluster", it->id),
 		     NULL, NULL, err);
 }
 
 static int rm_listener(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
 	return dcall(d, it->key, "elbv2", "DeleteListener",
-		     obj1("ListenerArn", id_of(d, it->key)), NULL, NULL, err);
+		     obj1("ListenerArn", it->id), NULL, NULL, err);
 }
 
 static int rm_load_balancer(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
 	int rc = dcall(d, it->key, "elbv2", "DeleteLoadBalancer",
-		       obj1("LoadBalancerArn", id_of(d, it->key)), NULL, NULL, err);
+		       obj1("LoadBalancerArn", it->id), NULL, NULL, err);
 
 	if (rc != CALL_OK)
 		return rc;
 	return dwait(d, it->key, "LoadBalancersDeleted",
-		     obj_list1("LoadBalancerArns", id_of(d, it->key)), err);
+		     obj_list1("LoadBalancerArns", it->id), err);
 }
 
 static int rm_target_group(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
 	return dcall(d, it->key, "elbv2", "DeleteTargetGroup",
-		     obj1("TargetGroupArn", id_of(d, it->key)), NULL, NULL, err);
+		     obj1("TargetGroupArn", it->id), NULL, NULL, err);
 }
 
 static int rm_launch_template(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
 	return dcall(d, it->key, "ec2", "DeleteLaunchTemplate",
-		     obj1("LaunchTemplateId", id_of(d, it->key)), NULL, NULL, err);
+		     obj1("LaunchTemplateId", it->id), NULL, NULL, err);
 }
 
 static int rm_nat(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
 	int rc = dcall(d, it->key, "ec2", "DeleteNatGateway",
-		       obj1("NatGatewayId", id_of(d, it->key)), NULL, NULL, err);
+		       obj1("NatGatewayId", it->id), NULL, NULL, err);
 
 	if (rc != CALL_OK)
 		return rc;
 	return dwait(d, it->key, "NatGatewayDeleted",
-		     obj_list1("NatGatewayIds", id_of(d, it->key)), err);
+		     obj_list1("NatGatewayIds", it->id), err);
 }
 
 static int rm_eip(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
 	return dcall(d, it->key, "ec2", "ReleaseAddress",
-		     obj1("AllocationId", id_of(d, it->key)), NULL, NULL, err);
+		     obj1("AllocationId", it->id), NULL, NULL, err);
 }
 
 static int rm_mount_target(struct dctx *d, const char *key, const char *id,
@@ -538,14 +540,14 @@ static int rm_mount_target(struct dctx *d, const char *key, const char *id,
 
 static int rm_mount(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	return rm_mount_target(d, it->key, id_of(d, it->key), err);
+	return rm_mount_target(d, it->key, it->id, err);
 }
 
 /* Mount targets the journal does not know (a run killed mid-create) go
  * too: a file system with any cannot be deleted. */
 static int rm_file_system(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	const char *fs = id_of(d, it->key);
+	const char *fs = it->id;
 	cJSON *out = NULL;
 	const cJSON *mt;
 	int rc;
@@ -573,13 +575,27 @@ static int rm_file_system(struct dctx *d, struct ditem *it, struct aws_error *er
 
 static int rm_instance(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	int rc = dcall(d, it->key, "ec2", "TerminateInstances",
-		       obj_list1("InstanceIds", id_of(d, it->key)), NULL, NULL, err);
+	cJSON *out = NULL;
+	char *state;
+	int rc = dcall(d, it->key, "ec2", "DescribeInstances",
+		       obj_list1("InstanceIds", it->id), &out, NULL, err);
+
+	if (rc != CALL_OK)
+		return rc;
+	/* Terminated ones stay listed (with their tags) for a while. */
+	state = jpath_text(out, "Reservations[0].Instances[0].State.Name");
+	cJSON_Delete(out);
+	rc = !state || strcmp(state, "terminated") == 0;
+	free(state);
+	if (rc)
+		return CALL_GONE;
+	rc = dcall(d, it->key, "ec2", "TerminateInstances",
+		   obj_list1("InstanceIds", it->id), NULL, NULL, err);
 
 	if (rc != CALL_OK)
 		return rc;
 	return dwait(d, it->key, "InstanceTerminated",
-		     obj_list1("InstanceIds", id_of(d, it->key)), err);
+		     obj_list1("InstanceIds", it->id), err);
 }
 
 /* The rules of perms that name another group, reduced to what Revoke
@@ -627,7 +643,7 @@ static int revoke_group_rules(struct dctx *d, struct ditem *it, struct aws_error
 		{ "IpPermissions", "RevokeSecurityGroupIngress" },
 		{ "IpPermissionsEgress", "RevokeSecurityGroupEgress" },
 	};
-	const char *gid = id_of(d, it->key);
+	const char *gid = it->id;
 	cJSON *out = NULL, *group;
 	int rc;
 
@@ -655,18 +671,18 @@ static int revoke_group_rules(struct dctx *d, struct ditem *it, struct aws_error
 static int rm_security_group(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
 	return dcall(d, it->key, "ec2", "DeleteSecurityGroup",
-		     obj1("GroupId", id_of(d, it->key)), NULL, NULL, err);
+		     obj1("GroupId", it->id), NULL, NULL, err);
 }
 
 static int rm_subnet(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	return dcall(d, it->key, "ec2", "DeleteSubnet", obj1("SubnetId", id_of(d, it->key)),
+	return dcall(d, it->key, "ec2", "DeleteSubnet", obj1("SubnetId", it->id),
 		     NULL, NULL, err);
 }
 
 static int rm_route_table(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	const char *rtb = id_of(d, it->key);
+	const char *rtb = it->id;
 	cJSON *out = NULL;
 	const cJSON *a;
 	int rc;
@@ -695,7 +711,7 @@ static int rm_route_table(struct dctx *d, struct ditem *it, struct aws_error *er
 
 static int rm_internet_gateway(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	const char *igw = id_of(d, it->key);
+	const char *igw = it->id;
 	cJSON *out = NULL;
 	const cJSON *a;
 	int rc;
@@ -725,7 +741,7 @@ static int rm_internet_gateway(struct dctx *d, struct ditem *it, struct aws_erro
 
 static int rm_vpc(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	return dcall(d, it->key, "ec2", "DeleteVpc", obj1("VpcId", id_of(d, it->key)), NULL,
+	return dcall(d, it->key, "ec2", "DeleteVpc", obj1("VpcId", it->id), NULL,
 		     NULL, err);
 }
 
@@ -756,7 +772,7 @@ static int for_each_listed(struct dctx *d, struct ditem *it, const char *service
 /* A user goes only without keys, login profile and policies. */
 static int rm_user(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	const char *u = id_of(d, it->key);
+	const char *u = it->id;
 	int rc;
 
 	rc = for_each_listed(d, it, "iam", "ListAccessKeys", "UserName", u,
@@ -778,7 +794,7 @@ static int rm_user(struct dctx *d, struct ditem *it, struct aws_error *err)
 /* A managed policy goes only without its non-default versions. */
 static int rm_policy(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	const char *arn = id_of(d, it->key);
+	const char *arn = it->id;
 	cJSON *out = NULL;
 	const cJSON *v;
 	int rc;
@@ -806,7 +822,7 @@ static int rm_policy(struct dctx *d, struct ditem *it, struct aws_error *err)
 
 static int rm_instance_profile(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	const char *ip = id_of(d, it->key);
+	const char *ip = it->id;
 
 	if (for_each_listed(d, it, "iam", "GetInstanceProfile", "InstanceProfileName", ip,
 			    "InstanceProfile.Roles[].RoleName", "RemoveRoleFromInstanceProfile",
@@ -818,7 +834,7 @@ static int rm_instance_profile(struct dctx *d, struct ditem *it, struct aws_erro
 
 static int rm_role(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	const char *role = id_of(d, it->key);
+	const char *role = it->id;
 	cJSON *out = NULL;
 	const cJSON *vals[32];
 	int rc, n;
@@ -850,8 +866,9 @@ static int rm_key_pair(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
 	const cJSON *kf = cJSON_GetObjectItemCaseSensitive(
 		journal_outputs_of(d->e->journal, it->key), "key_file");
-	int rc = dcall(d, it->key, "ec2", "DeleteKeyPair", obj1("KeyName", id_of(d, it->key)),
-		       NULL, NULL, err);
+	int rc = dcall(d, it->key, "ec2", "DeleteKeyPair",
+		       obj1(strncmp(it->id ? it->id : "", "key-", 4) == 0 ? "KeyPairId" : "KeyName",
+			    it->id), NULL, NULL, err);
 
 	if (rc != CALL_FAILED && cJSON_IsString(kf))
 		unlink(kf->valuestring);
@@ -860,7 +877,7 @@ static int rm_key_pair(struct dctx *d, struct ditem *it, struct aws_error *err)
 
 static int rm_log_group(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
-	const char *g = id_of(d, it->key);
+	const char *g = it->id;
 
 	return dcall(d, it->key, "logs", "DeleteLogGroup",
 		     obj1("logGroupName", g ? g : it->name), NULL, NULL, err);
@@ -869,7 +886,7 @@ static int rm_log_group(struct dctx *d, struct ditem *it, struct aws_error *err)
 static int rm_repository(struct dctx *d, struct ditem *it, struct aws_error *err)
 {
 	return dcall(d, it->key, "ecr", "DeleteRepository",
-		     add_b(obj1("repositoryName", id_of(d, it->key)), "force", 1), NULL, NULL,
+		     add_b(obj1("repositoryName", it->id), "force", 1), NULL, NULL,
 		     err);
 }
 
@@ -991,6 +1008,7 @@ static void free_items(struct dctx *d)
 		free(d->items[i].key);
 		free(d->items[i].kind);
 		free(d->items[i].name);
+		free(d->items[i].id);
 	}
 	free(d->items);
 	d->items = NULL;
@@ -1024,6 +1042,10 @@ static int load_items(struct dctx *d, struct aws_error *err)
 		it->kind = strdup(kind ? kind : "");
 		it->name = strdup(name);
 		it->has_kind = str_of(r, "kind") != NULL;
+		if (str_of(r, "id") && !(it->id = strdup(str_of(r, "id")))) {
+			aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+			return -1;
+		}
 		d->n = ++i;
 		if (!it->key || !it->kind || !it->name) {
 			aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
@@ -1048,8 +1070,6 @@ static int discover(struct dctx *d, struct ditem *it, struct aws_error *err)
 	char *id = NULL, *arn = NULL;
 	int rc;
 
-	if (journal_id_of(e->journal, it->key))
-		return 0;
 	if (!f)
 		return 1;
 	aws_error_clear(&rerr);
@@ -1078,9 +1098,80 @@ static int discover(struct dctx *d, struct ditem *it, struct aws_error *err)
 		return 1;
 	}
 	rc = journal_record_created(e->journal, it->key, id, arn, NULL, 0, err);
-	free(id);
+	free(it->id);
+	it->id = id;
 	free(arn);
 	return rc < 0 ? -1 : 0;
+}
+
+/* EC2 resource types the deployment tags, and their kinds. */
+static const char *const tag_kinds[][2] = {
+	{ "instance", "ec2:instance" },         { "natgateway", "ec2:natgateway" },
+	{ "elastic-ip", "ec2:elastic-ip" },     { "security-group", "ec2:security-group" },
+	{ "subnet", "ec2:subnet" },             { "route-table", "ec2:route-table" },
+	{ "internet-gateway", "ec2:internet-gateway" }, { "vpc", "ec2:vpc" },
+	{ "launch-template", "ec2:launch-template" },   { "key-pair", "ec2:key-pair" },
+};
+
+static int known_id(const struct dctx *d, const char *id)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->items[i].id && strcmp(d->items[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* What carries the deployment tag (PLAN_DEPLOYMENT_TAG) but is not in
+ * the journal: the hosts the auto scaling group started, anything made by
+ * a run whose journal entry was lost. Added as items to remove. */
+static int add_tagged(struct dctx *d, struct aws_error *err)
+{
+	cJSON *in = cJSON_Parse("{\"Filters\": [{\"Name\": \"key\", \"Values\": "
+				"[\"ecs-wizard:deployment\"]}, {\"Name\": \"value\"}]}");
+	cJSON *out = NULL, *f;
+	const cJSON *t;
+	const char *one[1] = { d->e->spec->name };
+	int rc;
+
+	f = in ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(in, "Filters"), 1) : NULL;
+	if (f)
+		cJSON_AddItemToObject(f, "Values", cJSON_CreateStringArray(one, 1));
+	rc = dcall(d, "tags", "ec2", "DescribeTags", in, &out, NULL, err);
+	if (rc == CALL_FAILED)
+		return -1;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(out, "Tags")) {
+		const char *id = str_of(t, "ResourceId"), *type = str_of(t, "ResourceType");
+		const char *kind = NULL;
+		struct ditem *grown, *it;
+		char key[200];
+		for (size_t k = 0; type && k < sizeof tag_kinds / sizeof tag_kinds[0]; k++)
+			if (strcmp(tag_kinds[k][0], type) == 0)
+				kind = tag_kinds[k][1];
+		if (!id || !kind || known_id(d, id))
+			continue;
+		grown = realloc(d->items, ((size_t)d->n + 2) * sizeof *d->items);
+		if (!grown)
+			goto oom;
+		d->items = grown;
+		it = &d->items[d->n];
+		memset(it, 0, sizeof *it);
+		snprintf(key, sizeof key, "tagged:%s", id);
+		it->key = strdup(key);
+		it->kind = strdup(kind);
+		it->name = strdup(id);
+		it->id = strdup(id);
+		it->tagged_only = 1;
+		it->verdict = DESTROY_REMOVE;
+		d->n++;
+		if (!it->key || !it->kind || !it->name || !it->id)
+			goto oom;
+	}
+	cJSON_Delete(out);
+	return 0;
+oom:
+	cJSON_Delete(out);
+	aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+	return -1;
 }
 
 void destroy_count(struct engine *e, int *remove, int *keep)
@@ -1140,20 +1231,12 @@ int destroy_run(struct engine *e, struct aws_error *err)
 	}
 	if (load_items(&d, err) < 0)
 		goto out;
-	kinds = calloc((size_t)d.n + 1, sizeof *kinds);
-	max = (d.n + 1) * N_RECIPES;
-	steps = calloc((size_t)max, sizeof *steps);
-	gone = calloc((size_t)d.n + 1, 1);
-	if (!kinds || !steps || !gone) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
-		goto out;
-	}
 	/* Learn the ids of creates that were sent but never recorded, before
-	 * anything they were looked up by is gone. */
+	 * anything they were looked up by is gone; then what the tag knows. */
 	for (int i = 0; i < d.n; i++) {
 		struct ditem *it = &d.items[i];
 		int found;
-		if (it->verdict != DESTROY_REMOVE)
+		if (it->verdict != DESTROY_REMOVE || it->id)
 			continue;
 		found = discover(&d, it, err);
 		if (found < 0) {
@@ -1166,6 +1249,18 @@ int destroy_run(struct engine *e, struct aws_error *err)
 				goto out;
 			it->verdict = DESTROY_IGNORE;
 		}
+	}
+	if (add_tagged(&d, err) < 0) {
+		post(e, QEV_FAILED, "tags", NULL, "DescribeTags", err, 0);
+		goto out;
+	}
+	kinds = calloc((size_t)d.n + 1, sizeof *kinds);
+	max = (d.n + 1) * N_RECIPES;
+	steps = calloc((size_t)max, sizeof *steps);
+	gone = calloc((size_t)d.n + 1, 1);
+	if (!kinds || !steps || !gone) {
+		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		goto out;
 	}
 	for (int i = 0; i < d.n; i++) {
 		kinds[i] = d.items[i].verdict == DESTROY_REMOVE ? d.items[i].kind : NULL;
@@ -1182,7 +1277,7 @@ int destroy_run(struct engine *e, struct aws_error *err)
 	nsteps = destroy_schedule(kinds, d.n, steps, max);
 	for (int s = 0; s < nsteps; s++) {
 		struct ditem *it = &d.items[steps[s].item];
-		const char *id = journal_id_of(e->journal, it->key);
+		const char *id = it->id;
 		int r;
 		if (cancelled(&d, err))
 			goto out;
@@ -1199,7 +1294,8 @@ int destroy_run(struct engine *e, struct aws_error *err)
 			gone[steps[s].item] = 0;
 		if (!steps[s].last)
 			continue;
-		if (journal_record_state(e->journal, it->key, JOURNAL_DELETED, err) < 0)
+		if (!it->tagged_only &&
+		    journal_record_state(e->journal, it->key, JOURNAL_DELETED, err) < 0)
 			goto out;
 		if (gone[steps[s].item])
 			e->n_gone++;

@@ -204,7 +204,7 @@ static char tmpdir[64];
 static struct spec *spec;
 static struct engine *eng;
 static char calls[128][160];
-static int ncalls, sg_busy;
+static int ncalls, sg_busy, terminated;
 
 static const char *in_str(const cJSON *in, const char *field)
 {
@@ -233,6 +233,18 @@ static int scripted(void *ctx, struct aws_call_spec *c, int n)
 				"[{\"IpProtocol\": \"tcp\", \"FromPort\": 8080, \"ToPort\": 8080, "
 				"\"IpRanges\": [], \"UserIdGroupPairs\": [{\"GroupId\": \"sg-2\", "
 				"\"UserId\": \"123456789012\"}]}], \"IpPermissionsEgress\": []}]}");
+		else if (strcmp(op, "DescribeTags") == 0)
+			c[i].output = cJSON_Parse(
+				"{\"Tags\": [{\"ResourceId\": \"i-77\", \"ResourceType\": \"instance\"}, "
+				"{\"ResourceId\": \"vpc-1\", \"ResourceType\": \"vpc\"}]}");
+		else if (strcmp(op, "DescribeInstances") == 0)
+			c[i].output = cJSON_Parse(terminated
+				? "{\"Reservations\": [{\"Instances\": [{\"State\": {\"Name\": "
+				  "\"terminated\"}}]}]}"
+				: "{\"Reservations\": [{\"Instances\": [{\"State\": {\"Name\": "
+				  "\"running\"}}]}]}");
+		else if (strcmp(op, "TerminateInstances") == 0 && (terminated = 1))
+			c[i].output = cJSON_CreateObject();
 		else if (strcmp(op, "DescribeSubnets") == 0)
 			c[i].output = cJSON_Parse("{\"Subnets\": [{\"SubnetId\": \"subnet-9\"}]}");
 		else if (strcmp(op, "DeleteSecurityGroup") == 0 && !strcmp(in_str(in, "GroupId"), "sg-1") &&
@@ -291,6 +303,7 @@ static void run_setup(void)
 	eng->call_many = scripted;
 	ncalls = 0;
 	sg_busy = 2;
+	terminated = 0;
 	record("account", NULL, NULL, 0);                       /* a lookup */
 	record("vpc", "ec2:vpc", "vpc-1", 0);
 	journal_record_intent(eng->journal, "subnet-private-1", "ec2:subnet", "", &err);
@@ -349,15 +362,31 @@ START_TEST(test_run_order_retries_and_verdicts)
 	ck_assert_int_eq(journal_state_of(eng->journal, "role-instance"), JOURNAL_ADOPTED);
 	ck_assert_int_eq(journal_state_of(eng->journal, "ecr-repo"), JOURNAL_CREATED);
 	ck_assert_int_eq(journal_state_of(eng->journal, "account"), JOURNAL_CREATED);
-	ck_assert_int_eq(eng->n_deleted, 3);
+	/* A host the journal does not know, found by the deployment tag, goes
+	 * before the groups; the VPC it also lists is not done twice. */
+	ck_assert_int_eq(call_count("TerminateInstances "), 1);
+	ck_assert_int_lt(call_index("TerminateInstances "), call_index("DeleteSecurityGroup sg-2"));
+	ck_assert_int_eq(call_count("DeleteVpc vpc-1"), 1);
+	ck_assert_int_eq(eng->n_deleted, 4);
 	ck_assert_int_eq(eng->n_gone, 1);
 	ck_assert_int_eq(eng->n_kept, 2);
 
-	/* Again: nothing to do, nothing sent. */
+	/* Again: nothing in the journal to do; the tag's host is looked at
+	 * again (terminated hosts keep their tags) and found gone. */
+	{
+		int remove, keep;
+		destroy_count(eng, &remove, &keep);
+		ck_assert_int_eq(remove, 0);
+		ck_assert_int_eq(keep, 2);
+	}
 	ncalls = 0;
 	ck_assert_int_eq(destroy_run(eng, &err), 0);
-	ck_assert_int_eq(ncalls, 0);
-	ck_assert_int_eq(eng->n_deleted + eng->n_gone, 0);
+	for (int i = 0; i < ncalls; i++)
+		ck_assert_msg(!strncmp(calls[i], "DescribeTags", 12) ||
+			      !strncmp(calls[i], "DescribeInstances", 17), "%s", calls[i]);
+	ck_assert_int_eq(eng->n_deleted, 0);
+	ck_assert_int_eq(eng->n_gone, 1);
+	ck_assert_int_eq(journal_state_of(eng->journal, "vpc"), JOURNAL_DELETED);
 
 	/* With --delete-images the repository goes, images and all. */
 	eng->delete_images = 1;

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """destroy_e2e.py - `ecs-wizard destroy` against moto: a full deployment (both
-modes) is torn down and boto3 finds nothing left with the deployment's tag
+modes) is torn down, with a stray security group known only by the
+deployment's tag, and boto3 finds nothing left with the deployment's tag
 or name; the ECR repository is kept without --delete-images and removed
 with it; a second destroy is a no-op that says so; without --yes nothing is
 removed (exit 2); a destroy killed with SIGKILL midway resumes to the end, one interrupted
@@ -171,6 +172,12 @@ def main():
         E.write_json(lic, {"id": "test-license"})
         std = {"name": "std", "admin_cidr": "203.0.113.7/32", "license_file": lic, "push_image": False}
         deploy(moto, std, tmp, state)
+        # Something the journal does not know but the deployment's tag does.
+        ec2 = moto.client("ec2")
+        vpc = tagged(ec2.describe_vpcs()["Vpcs"], "std")[0]["VpcId"]
+        tags = [{"ResourceType": "security-group", "Tags": [{"Key": TAG, "Value": "std"}]}]
+        stray = ec2.create_security_group(GroupName="stray", Description="made by hand", VpcId=vpc,
+                                          TagSpecifications=tags)["GroupId"]
         before = leftovers(moto, "std")
         ck.check(len(before) > 20, "std: the deployment exists (%d resources found)" % len(before))
         ck.check(os.path.exists(os.path.join(state, "std-key.pem")), "std: key file made")
@@ -188,6 +195,8 @@ def main():
 
         p = destroy(moto, "std", state, extra=("--yes", "--output", "json"))
         check_destroyed(moto, "std", state, p, repo_kept=True)
+        ck.check(re.search(r"tagged:%s\s+deleted" % stray, p.stderr) is not None,
+                 "the group known by its tag alone is removed: " + p.stderr[-300:])
         out = json.loads(p.stdout or "{}")
         ck.check("vpc" in out.get("deleted", []) and "ecr-repo" in out.get("kept", []),
                  "--output json lists deleted and kept: " + p.stdout[-300:])
