@@ -157,7 +157,7 @@ static void print_event(const struct engine *e, const struct queue_event *ev)
 				ev->id ? ev->id : "");
 		break;
 	case QEV_SKIPPED:
-		if (ev->text && strncmp(ev->text, "kept (give", 10) == 0)
+		if (ev->text && strcmp(ev->text, DESTROY_KEPT_IMAGES) == 0)
 			fprintf(stderr, _("[%2d] %-30s kept %s: give --delete-images to remove "
 					  "it and its images\n"), section, ev->key,
 				ev->id ? ev->id : "");
@@ -170,6 +170,11 @@ static void print_event(const struct engine *e, const struct queue_event *ev)
 			ev->text ? ev->text : "", ev->elapsed);
 		break;
 	case QEV_FAILED:
+		if (ev->err.kind == AWS_ERR_CANCELLED) {
+			fprintf(stderr, _("[%2d] %-30s interrupted: run destroy again to "
+					  "finish\n"), section, ev->key ? ev->key : "-");
+			break;
+		}
 		fprintf(stderr, _("[%2d] %-30s FAILED: %s\n"), section,
 			ev->key ? ev->key : "-", aws_error_format(&ev->err, buf, sizeof buf));
 		break;
@@ -251,6 +256,9 @@ static int run_queue(struct engine *e, struct ew_options *opts, const char *name
 	}
 	fprintf(stderr, _("%d deleted, %d already gone, %d kept\n"), e->n_deleted, e->n_gone,
 		e->n_kept);
+	if (!ok && cancelled)
+		fprintf(stderr, _("%s: interrupted; the journal records what was removed: run "
+				  "destroy again to finish\n"), PACKAGE);
 	if (opts->output_json) {
 		print_json(e, name, deleted, gone, kept, ok);
 		deleted = gone = kept = NULL;

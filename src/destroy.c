@@ -1268,9 +1268,8 @@ int destroy_run(struct engine *e, struct aws_error *err)
 		if (d.items[i].verdict == DESTROY_KEEP) {
 			e->n_kept++;
 			post(e, QEV_SKIPPED, d.items[i].key, journal_id_of(e->journal, d.items[i].key),
-			     strcmp(d.items[i].kind, "ecr:repository") == 0
-				     ? "kept (give --delete-images to remove it and its images)"
-				     : "kept (it existed before this deployment)",
+			     strcmp(d.items[i].kind, "ecr:repository") == 0 ? DESTROY_KEPT_IMAGES
+									     : DESTROY_KEPT_FOUND,
 			     NULL, 0);
 		}
 	}

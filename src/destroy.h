@@ -6,7 +6,8 @@
  * the resources go in reverse creation order. A row is idempotent: an
  * answer saying the resource is not there counts as done, and "still in
  * use" answers (DependencyViolation, ResourceInUse, ...) are retried with
- * backoff. The journal records each resource as deleted once its last row
+ * backoff. Besides the journal, EC2's tag index names what carries the
+ * deployment tag. The journal records each resource as deleted once its last row
  * succeeded, so a killed destroy resumes and a second one is a no-op.
  *
  * Calls and events go through the engine (call_many, on_event); nothing
@@ -48,11 +49,17 @@ struct destroy_step {
 int destroy_schedule(const char *const *kinds, int n, struct destroy_step *out,
 		     int max);
 
+/* QEV_SKIPPED texts (codes; the front end words them). */
+#define DESTROY_KEPT_IMAGES "kept:images" /* the repository, without --delete-images */
+#define DESTROY_KEPT_FOUND "kept:found"   /* existed before this deployment */
+
 /* Remove every resource of e's journal that is ours (see
  * destroy_verdict_of), using e->delete_images, e->call_many, e->on_event,
  * honouring e->cancel between calls. Progress: QEV_STARTED, QEV_WAITING,
- * QEV_DELETED (text "gone" when it was not there), QEV_SKIPPED (kept),
- * QEV_FAILED. Sets e->n_deleted, n_gone, n_kept. 0 when everything ours
+ * QEV_DELETED (text "gone" when it was not there), QEV_SKIPPED (kept, text
+ * DESTROY_KEPT_*), QEV_FAILED. EC2 resources carrying the deployment tag
+ * that the journal does not know (the group's hosts, strays) go too, as
+ * items keyed "tagged:<id>". Sets e->n_deleted, n_gone, n_kept. 0 when everything ours
  * is gone; -1 with err set (AWS_ERR_CANCELLED after a cancel). */
 int destroy_run(struct engine *e, struct aws_error *err);
 

@@ -257,6 +257,7 @@ def main():
         rest = proc.stderr.read()
         proc.wait(120)
         ck.eq(proc.returncode, 130, "interrupted destroy exits 130: " + rest[-500:])
+        ck.check("interrupted" in rest and "FAILED" not in rest, "the interruption is reported as such: " + rest[-300:])
         j = journal(state, "mkt")
         ck.check(j.get("service", {}).get("state") == "deleted" and j.get("vpc", {}).get("state") != "deleted",
                  "the journal shows the interrupted destroy's progress")
