@@ -5,7 +5,9 @@ deployment's tag, and boto3 finds nothing left with the deployment's tag
 or name; the ECR repository is kept without --delete-images and removed
 with it; a second destroy is a no-op that says so; without --yes nothing is
 removed (exit 2); a destroy killed with SIGKILL midway resumes to the end, one interrupted
-with SIGINT exits 130 and resumes too;
+with SIGINT exits 130 and resumes too; a step that fails for good
+(DependencyViolation after its retries) exits 1 with AWS's code, message and
+request id;
 a redeploy after a destroy makes everything again."""
 import json
 import os
@@ -261,6 +263,20 @@ def main():
         j = journal(state, "mkt")
         ck.check(j.get("service", {}).get("state") == "deleted" and j.get("vpc", {}).get("state") != "deleted",
                  "the journal shows the interrupted destroy's progress")
+        # A subnet someone made by hand (not tagged: not ours) keeps the VPC:
+        # DependencyViolation is retried, then reported with AWS's words, exit 1.
+        ec2 = moto.client("ec2")
+        vpc = tagged(ec2.describe_vpcs()["Vpcs"], "mkt")[0]["VpcId"]
+        theirs = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.250.0/24")["Subnet"]["SubnetId"]
+        p = destroy(moto, "mkt", state, extra=("--yes", "--delete-images"))
+        ck.eq(p.returncode, 1, "a step that fails for good exits 1")
+        ck.check(re.search(r"vpc\s+FAILED: ec2:DeleteVpc: DependencyViolation: .*\(request id \S+\)", p.stderr)
+                 is not None, "the failure shows AWS's code, message and request id: " + p.stderr[-600:])
+        ck.check("waiting (DeleteVpc: DependencyViolation" in p.stderr, "DependencyViolation was retried")
+        ck.eq(journal(state, "mkt")["vpc"]["state"], "created", "the VPC is still recorded")
+        ck.check(any(s["SubnetId"] == theirs for s in ec2.describe_subnets()["Subnets"]),
+                 "a subnet that is not ours is left alone")
+        ec2.delete_subnet(SubnetId=theirs)
         p = destroy(moto, "mkt", state, extra=("--yes", "--delete-images"))
         check_destroyed(moto, "mkt", state, p, repo_kept=False, fresh=False)
         ck.check(os.path.exists(key), "mkt: the user's own key file stays")
