@@ -447,7 +447,7 @@ static int rm_capacity_provider(struct dctx *d, struct ditem *it, struct aws_err
 	const char *cluster = id_of(d, "cluster"), *cp = it->id;
 	cJSON *out = NULL;
 	const cJSON *found, *status;
-	int rc;
+	int rc, inactive;
 
 	rc = dcall(d, it->key, "ecs", "DescribeCapacityProviders",
 		   obj_list1("capacityProviders", cp), &out, NULL, err);
@@ -455,9 +455,9 @@ static int rm_capacity_provider(struct dctx *d, struct ditem *it, struct aws_err
 		return rc;
 	found = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(out, "capacityProviders"), 0);
 	status = cJSON_GetObjectItemCaseSensitive(found, "status");
-	rc = !found || (cJSON_IsString(status) && strcmp(status->valuestring, "INACTIVE") == 0);
+	inactive = !found || (cJSON_IsString(status) && strcmp(status->valuestring, "INACTIVE") == 0);
 	cJSON_Delete(out);
-	if (rc)
+	if (inactive)
 		return CALL_GONE;
 	if (cluster) {
 		cJSON *in = obj1("cluster", cluster);
@@ -585,10 +585,11 @@ static int rm_instance(struct dctx *d, struct ditem *it, struct aws_error *err)
 	/* Terminated ones stay listed (with their tags) for a while. */
 	state = jpath_text(out, "Reservations[0].Instances[0].State.Name");
 	cJSON_Delete(out);
-	rc = !state || strcmp(state, "terminated") == 0;
-	free(state);
-	if (rc)
+	if (!state || strcmp(state, "terminated") == 0) {
+		free(state);
 		return CALL_GONE;
+	}
+	free(state);
 	rc = dcall(d, it->key, "ec2", "TerminateInstances",
 		   obj_list1("InstanceIds", it->id), NULL, NULL, err);
 
