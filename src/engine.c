@@ -223,6 +223,11 @@ static cJSON *resolve(struct engine *e, const cJSON *v, const char *self_id,
 	return plan_resolve(v, resolve_ref, &c, err);
 }
 
+cJSON *engine_resolve(struct engine *e, const cJSON *v, struct aws_error *err)
+{
+	return resolve(e, v, NULL, err);
+}
+
 /* A path that may itself hold references (a filter on a subnet id). */
 static char *resolve_path_text(struct engine *e, const cJSON *obj, const char *field,
 			       struct aws_error *err)
@@ -707,6 +712,19 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 	int *who = NULL;
 
 	aws_error_clear(&x.first);
+	/* The answers behind this journal, so that teardown (which may be
+	 * given only the name) rebuilds the same plan in the same region. */
+	{
+		cJSON *sj = spec_to_json(e->spec);
+		struct aws_error me;
+		if (sj && !cJSON_Compare(sj, journal_meta(e->journal, "spec"), 1) &&
+		    journal_set_meta(e->journal, "spec", sj, &me) < 0) {
+			*err = me;
+			cJSON_Delete(sj);
+			return -1;
+		}
+		cJSON_Delete(sj);
+	}
 	e->n_created = e->n_adopted = e->n_done_before = e->n_skipped = e->n_failed = 0;
 	if (!e->call_many) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "NoTransport", "no way to call AWS");

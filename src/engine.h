@@ -63,6 +63,10 @@ struct engine {
 	int local_count;
 	/* Counts from the last run, for summaries. */
 	int n_created, n_adopted, n_done_before, n_skipped, n_failed;
+	/* Teardown (destroy.c): remove the ECR repository and its images too;
+	 * what the last destroy removed, found gone already, and kept. */
+	int delete_images;
+	int n_deleted, n_gone, n_kept;
 };
 
 /* Build the plan for spec and open its journal in opt->state_dir.
@@ -90,5 +94,8 @@ int engine_skip(struct engine *e, const char *key, const char *id,
 /* 1 when the journal says key is finished (created/adopted/skipped and,
  * when it has a waiter, ready). */
 int engine_action_done(const struct engine *e, const char *key);
+/* A resolved deep copy of v (references from the journal, as the run
+ * resolves them); NULL with err set when one cannot be. Caller's. */
+cJSON *engine_resolve(struct engine *e, const cJSON *v, struct aws_error *err);
 
 #endif
