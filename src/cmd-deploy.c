@@ -67,6 +67,15 @@ static void print_event(const struct engine *e, const struct queue_event *ev)
 		fprintf(stderr, _("[%2d] %-30s waiting (%s, %.0f s)\n"), a ? a->section : 0,
 			ev->key, ev->text ? ev->text : "", ev->elapsed);
 		break;
+	case QEV_PROGRESS:
+		if (ev->total > 0)
+			fprintf(stderr, _("[%2d] %-30s %ld of %ld layers: %s\n"),
+				a ? a->section : 0, ev->key, ev->done, ev->total,
+				ev->text ? ev->text : "");
+		else
+			fprintf(stderr, _("[%2d] %-30s %ld layers: %s\n"), a ? a->section : 0,
+				ev->key, ev->done, ev->text ? ev->text : "");
+		break;
 	case QEV_FAILED:
 		fprintf(stderr, _("[%2d] %-30s FAILED: %s\n"), a ? a->section : 0,
 			ev->key ? ev->key : "-", aws_error_format(&ev->err, buf, sizeof buf));

@@ -23,6 +23,20 @@ static const char *param(const cJSON *params, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+struct push_progress {
+	struct engine *engine;
+	const char *key;
+};
+
+/* The push tool's layer lines become the queue's progress events, so the
+ * TUI and the headless run both show a long push moving. */
+static void on_push_progress(long done, long total, const char *what, void *ctx)
+{
+	struct push_progress *pp = ctx;
+
+	engine_post_progress(pp->engine, pp->key, done, total, what);
+}
+
 static int image_push(void *ctx, struct engine *e, const struct plan_action *a,
 		      const cJSON *params, struct aws_error *err)
 {
@@ -31,10 +45,10 @@ static int image_push(void *ctx, struct engine *e, const struct plan_action *a,
 	char *user = NULL, *password = NULL;
 	struct ecr_push_request req;
 	struct ecr_push_result res;
+	struct push_progress pp = {.engine = e, .key = a->key};
 	cJSON *token;
 	int rc = -1;
 
-	(void)a;
 	memset(&res, 0, sizeof res);
 	if (!in || aws_call(client, "ecr", "GetAuthorizationToken", in, &out, err) < 0)
 		goto out;
@@ -55,6 +69,8 @@ static int image_push(void *ctx, struct engine *e, const struct plan_action *a,
 	req.password = password;
 	req.work_dir = e->state_dir;
 	req.cancel = &ew_interrupted;
+	req.progress = on_push_progress;
+	req.progress_ctx = &pp;
 	rc = ecr_push(&req, &res, err);
 	ecr_push_result_free(&res);
 out:

@@ -88,6 +88,22 @@ static void post(struct engine *e, enum queue_event_type type, const char *key,
 	e->on_event(e->event_ctx, ev);
 }
 
+void engine_post_progress(struct engine *e, const char *key, long done,
+			  long total, const char *text)
+{
+	struct queue_event *ev;
+
+	if (!e->on_event || !(ev = calloc(1, sizeof *ev)))
+		return;
+	ev->type = QEV_PROGRESS;
+	ev->key = xstrdup(key);
+	ev->text = xstrdup(text);
+	ev->done = done;
+	ev->total = total;
+	ev->ok = 1;
+	e->on_event(e->event_ctx, ev);
+}
+
 int engine_new(struct aws_client *client, const struct spec *spec,
 	       const struct engine_options *opt, struct engine **out,
 	       struct aws_error *err)
@@ -206,6 +222,11 @@ static cJSON *resolve(struct engine *e, const cJSON *v, const char *self_id,
 	struct ref_ctx c = { e, self_id };
 
 	return plan_resolve(v, resolve_ref, &c, err);
+}
+
+cJSON *engine_resolve(struct engine *e, const cJSON *v, struct aws_error *err)
+{
+	return resolve(e, v, NULL, err);
 }
 
 /* A path that may itself hold references (a filter on a subnet id). */
@@ -710,6 +731,19 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 	int *who = NULL;
 
 	aws_error_clear(&x.first);
+	/* The answers behind this journal, so that teardown (which may be
+	 * given only the name) rebuilds the same plan in the same region. */
+	{
+		cJSON *sj = spec_to_json(e->spec);
+		struct aws_error me;
+		if (sj && !cJSON_Compare(sj, journal_meta(e->journal, "spec"), 1) &&
+		    journal_set_meta(e->journal, "spec", sj, &me) < 0) {
+			*err = me;
+			cJSON_Delete(sj);
+			return -1;
+		}
+		cJSON_Delete(sj);
+	}
 	e->n_created = e->n_adopted = e->n_done_before = e->n_skipped = e->n_failed = 0;
 	if (!e->call_many) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "NoTransport", "no way to call AWS");

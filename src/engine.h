@@ -63,6 +63,10 @@ struct engine {
 	int local_count;
 	/* Counts from the last run, for summaries. */
 	int n_created, n_adopted, n_done_before, n_skipped, n_failed;
+	/* Teardown (destroy.c): remove the ECR repository and its images too;
+	 * what the last destroy removed, found gone already, and kept. */
+	int delete_images;
+	int n_deleted, n_gone, n_kept;
 };
 
 /* Build the plan for spec and open its journal in opt->state_dir.
@@ -80,11 +84,18 @@ int engine_register_local(struct engine *e, const char *operation,
  * are done. 0 when everything ran; -1 with err set to the first failure
  * (AWS_ERR_CANCELLED after a cancel). */
 int engine_run(struct engine *e, const char *key, struct aws_error *err);
+/* Report progress of a local action's work (layers pushed, ...) as a
+ * QEV_PROGRESS event; text is copied and must hold no secret. */
+void engine_post_progress(struct engine *e, const char *key, long done,
+			  long total, const char *text);
 /* Mark an action skipped, or adopted as id when id is given. */
 int engine_skip(struct engine *e, const char *key, const char *id,
 		struct aws_error *err);
 /* 1 when the journal says key is finished (created/adopted/skipped and,
  * when it has a waiter, ready). */
 int engine_action_done(const struct engine *e, const char *key);
+/* A resolved deep copy of v (references from the journal, as the run
+ * resolves them); NULL with err set when one cannot be. Caller's. */
+cJSON *engine_resolve(struct engine *e, const cJSON *v, struct aws_error *err);
 
 #endif

@@ -759,6 +759,12 @@ out:
 static int check_key(const struct key_def *k, const char *str, long n,
 		     char *why, size_t size)
 {
+	/* "${key.field}" is how the plan refers to what AWS returns; a value
+	 * holding it would be read as such a reference, not as text. */
+	if (k->type == K_STRING && str && strstr(str, "${")) {
+		snprintf(why, size, _("must not contain \"${\""));
+		return -1;
+	}
 	if (!k->check)
 		return 0;
 	return k->check(k, str ? str : "", n, why, size);

@@ -648,7 +648,7 @@ START_TEST(test_queue_single_action_skip_and_refusals)
 	queue_post(q, QCMD_RUN_ACTION, "vpc-dns-support", NULL); /* VPC not there yet */
 	queue_post(q, QCMD_RUN_ACTION, "account", NULL);
 	queue_post(q, QCMD_SKIP, "vpc", "vpc-given");
-	queue_post(q, QCMD_DESTROY, NULL, NULL);
+	queue_post(q, QCMD_VERIFY, NULL, NULL);
 	while (idles < 4) {
 		struct pollfd pfd = { queue_event_fd(q), POLLIN, 0 };
 		ck_assert_int_eq(poll(&pfd, 1, 10000), 1);

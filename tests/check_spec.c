@@ -445,6 +445,12 @@ START_TEST(test_set_value_refuses)
 	ck_assert_str_eq(s->name, "ecsdocs");
 	ck_assert_int_eq(spec_set_value(s, "nosuch", "1", why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "nosuch"));
+	/* Plan references are not text a user may type: the engine would
+	 * read it as one and look up the vpc's id. */
+	ck_assert_int_eq(spec_set_value(s, "image", "deid:${vpc.id}", why, sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "${"));
+	ck_assert_str_eq(s->image, "deid:3.3.2-cpu");
+	ck_assert_int_eq(spec_set_value(s, "image", "deid:$3", why, sizeof(why)), 0);
 	spec_free(s);
 }
 END_TEST

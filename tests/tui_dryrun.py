@@ -62,7 +62,7 @@ class Term:
     def type(self, text):
         subprocess.run(self.tmux + ["send-keys", "-l", text], check=True)
 
-    def wait(self, pred, timeout=5.0):
+    def wait(self, pred, timeout=15.0):
         end = time.time() + timeout
         s = ""
         while time.time() < end:
@@ -72,7 +72,20 @@ class Term:
             time.sleep(0.05)
         return None
 
-    def wait_text(self, text, timeout=5.0):
+    def settled(self, timeout=10.0):
+        """The screen once two captures a moment apart agree: a slow
+        (sanitizer) build may be caught half-way through a redraw."""
+        end = time.time() + timeout
+        prev = self.screen()
+        while time.time() < end:
+            time.sleep(0.08)
+            cur = self.screen()
+            if cur == prev:
+                return cur
+            prev = cur
+        return prev
+
+    def wait_text(self, text, timeout=15.0):
         return self.wait(lambda s: text in s, timeout)
 
     def resize(self, cols, rows):
@@ -104,7 +117,8 @@ def walk(t, marketplace, resize_at=None):
     seen, reviewed_vpc = [2], None
     last = None
     for _ in range(400):
-        s = t.wait(lambda s: s != last, 2.0) or t.screen()
+        t.wait(lambda s: s != last, 4.0)
+        s = t.settled()
         last = s
         h = header(s)
         if "Summary" in h:
@@ -159,7 +173,7 @@ def run_mode(tmp, marketplace):
         check(s is not None and "Credentials:      not found" in s,
               "%s: preflight says there are no credentials" % mode, s)
         t.keys("Enter")
-        s = t.wait_text("Section 2: Create VPC")
+        s = t.wait_text("Section 2: Create VPC") and t.settled()
         check(s is not None, "%s: dry run starts at section 2" % mode, t.screen())
         if not s:
             return
