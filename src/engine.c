@@ -67,8 +67,8 @@ static char *xstrdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static void post(struct engine *e, enum queue_event_type type, const char *key,
-		 const char *id, const char *text, const struct aws_error *err)
+void engine_post(struct engine *e, enum queue_event_type type, const char *key,
+		 const char *id, const char *text, int ok, const struct aws_error *err)
 {
 	struct queue_event *ev;
 
@@ -81,10 +81,16 @@ static void post(struct engine *e, enum queue_event_type type, const char *key,
 	ev->key = xstrdup(key);
 	ev->id = xstrdup(id);
 	ev->text = xstrdup(text);
-	ev->ok = type != QEV_FAILED;
+	ev->ok = ok;
 	if (err)
 		ev->err = *err;
 	e->on_event(e->event_ctx, ev);
+}
+
+static void post(struct engine *e, enum queue_event_type type, const char *key,
+		 const char *id, const char *text, const struct aws_error *err)
+{
+	engine_post(e, type, key, id, text, type != QEV_FAILED, err);
 }
 
 int engine_new(struct aws_client *client, const struct spec *spec,

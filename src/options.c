@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostkey.h"
 #include "i18n.h"
 #include "options.h"
 
@@ -210,7 +211,16 @@ int ew_options_parse(int argc, char **argv, struct ew_options *o,
 		case OPT_SPEC: r = set_string(&o->spec_file, optarg); break;
 		case OPT_NAME: r = set_string(&o->name, optarg); break;
 		case OPT_MFA_TOKEN: r = set_string(&o->mfa_token, optarg); break;
-		case OPT_SSH_HOST_KEY: r = set_string(&o->ssh_host_key, optarg); break;
+		case OPT_SSH_HOST_KEY:
+			if (!hostkey_fp_valid(optarg)) {
+				snprintf(err, err_size,
+					 _("--ssh-host-key: '%s' is not SHA256: followed by "
+					   "43 base64 characters (ssh-keygen -lf KEY -E sha256)"),
+					 optarg);
+				goto out;
+			}
+			r = set_string(&o->ssh_host_key, optarg);
+			break;
 		case OPT_FORMAT: r = set_string(&o->format, optarg); break;
 		case OPT_CONNECT_TO:
 			if (add_connect_to(o, optarg, err, err_size) < 0)

@@ -126,6 +126,10 @@ static void *worker(void *arg)
 			break;
 		case QCMD_VERIFY:
 		case QCMD_DESTROY:
+			if (c->type == QCMD_VERIFY && q->eng->verify) {
+				rc = q->eng->verify(q->eng->verify_ctx, q->eng, &err);
+				break;
+			}
 			/* Not part of the engine yet: refuse rather than pretend. */
 			aws_error_set(&err, AWS_ERR_INTERNAL, "NotImplemented",
 				      "%s is not available in this build",
