@@ -77,7 +77,9 @@ int engine_new(struct aws_client *client, const struct spec *spec,
 	       struct aws_error *err);
 void engine_free(struct engine *e);
 
-/* Let another module do a PLAN_LOCAL operation ("image-push", "license"). */
+/* Let another module do a PLAN_LOCAL operation ("image-push", "license").
+ * fn NULL: skip the operation this run, with ctx (a const char *, kept)
+ * as the reason shown; nothing is journaled. */
 int engine_register_local(struct engine *e, const char *operation,
 			  engine_local_fn fn, void *ctx);
 

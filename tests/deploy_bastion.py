@@ -48,7 +48,7 @@ def env():
 
 def run(moto, args, cmd="deploy", timeout=240):
     if cmd == "deploy":
-        argv = E.deploy_cmd(moto, args["spec"], args["state"])
+        argv = E.deploy_cmd(moto, args["spec"], args["state"], bastion=True)
     else:
         argv = [E.BIN, cmd, "--spec", args["spec"], "--endpoint-url", moto.url,
                 "--state-dir", args["state"]]
