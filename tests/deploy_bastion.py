@@ -100,7 +100,11 @@ def main():
         fp1, fp2 = keygen_fp(hk1 + ".pub"), keygen_fp(hk2 + ".pub")
 
         s1 = Sshd(work, "sshd1", hk1, auth)            # the bastion
-        s2 = Sshd(work, "sshd2", hk2, auth)            # the bastion, host key changed
+        # The bastion with another host key; also knows the key pair the
+        # wizard creates for the second deployment, once the test puts it
+        # in created_auth.
+        created_auth = os.path.join(work, "authorized_created")
+        s2 = Sshd(work, "sshd2", hk2, auth + " " + created_auth)
         s3 = Sshd(work, "sshd3", hk1, auth_stranger)   # knows not our key
         servers += [s1, s2, s3]
         http = StandIn()
@@ -245,16 +249,33 @@ def main():
         ck.check("license" in p.stderr and "done before" in p.stderr,
                  "after the refusals: the license is done before")
 
-        # 10. --accept-new-host-key on a fresh state dir: recorded, written.
+        # 10. A second deployment with a key pair the wizard creates and
+        # --accept-new-host-key. sshd does not know the new key yet: the
+        # license fails with AuthFailed; once the key is authorized, a
+        # second run writes it.
         os.unlink(dest)
         state2 = os.path.join(work, "state2")
         spec2 = dict(spec, name="bst2")
+        del spec2["ssh_key_file"]
         spec2_path = os.path.join(work, "spec2.json")
         E.write_json(spec2_path, spec2)
         a = dict(base, spec=spec2_path, state=state2,
                  extra=connect_to(s2, http) + ["--accept-new-host-key"])
         p = run(moto, a)
-        ck.eq(p.returncode, 0, "accept-new: deploy exit 0 (%s)" % p.stderr[-1500:])
+        ck.eq(p.returncode, 1, "created key, not authorized: exit 1")
+        ck.check("AuthFailed" in p.stderr and "bst2-key.pem" in p.stderr,
+                 "created key, not authorized: AuthFailed naming the key file: " + p.stderr[-600:])
+        j2 = journal(state2, "bst2")
+        ck.check(state_of(j2, "license") != "created" and state_of(j2, "bastion") == "created",
+                 "created key, not authorized: journal intact, license pending")
+        pem = os.path.join(state2, "bst2-key.pem")
+        ck.check(os.path.exists(pem) and stat.S_IMODE(os.stat(pem).st_mode) == 0o600,
+                 "created key saved 0600 in the state dir")
+        with open(created_auth, "w") as f:
+            f.write(subprocess.run(["ssh-keygen", "-y", "-f", pem], check=True,
+                                   capture_output=True, text=True).stdout)
+        p = run(moto, a)
+        ck.eq(p.returncode, 0, "created key, authorized: deploy exit 0 (%s)" % p.stderr[-1500:])
         on_disk = open(dest, "rb").read() if os.path.exists(dest) else b""
         ck.check(on_disk == lic_bytes, "accept-new: license written byte for byte")
         kh2 = os.path.join(state2, "bst2-known_hosts")
@@ -266,7 +287,8 @@ def main():
 
         # The license never leaks: terminal, request log, journals.
         leaks = []
-        for path in [log, os.path.join(state, NAME + ".json"), os.path.join(state2, "bst2.json")]:
+        for path in [log, os.path.join(state, NAME + ".json"), os.path.join(state2, "bst2.json"),
+                     kh, kh2]:
             if os.path.exists(path) and MARKER in open(path, errors="replace").read():
                 leaks.append(path)
         ck.check(os.path.exists(log) and os.path.getsize(log) > 0, "the request log was written")
