@@ -64,7 +64,7 @@ static const char *str_at(const cJSON *doc, const char *path)
 static int instance_address(const struct bastion_config *cfg, struct engine *e,
 			    const char *id, char **addr, struct aws_error *err)
 {
-	double deadline = bastion_now() + scaled(e, RUNNING_LIMIT);
+	double start = bastion_now(), deadline = start + scaled(e, RUNNING_LIMIT);
 	char text[160];
 
 	for (;;) {
@@ -101,7 +101,7 @@ static int instance_address(const struct bastion_config *cfg, struct engine *e,
 			aws_error_where(err, "bastion %s", id);
 			return -1;
 		}
-		engine_post(e, QEV_WAITING, "bastion", id, _("bastion starting"), 1, NULL);
+		engine_post_waiting(e, "bastion", id, _("bastion starting"), bastion_now() - start);
 		if (bastion_nap(cfg, scaled(e, POLL_DELAY), err) < 0)
 			return -1;
 	}
@@ -204,7 +204,7 @@ int bastion_open(const struct bastion_config *cfg, struct engine *e,
 	char *addr = NULL, *key = NULL, *known_hosts = NULL, *console = NULL;
 	struct ssh_hostkey_seen seen;
 	struct ssh_target t;
-	double sshd_deadline, console_deadline;
+	double start = bastion_now(), sshd_deadline, console_deadline;
 	int rc = -1;
 
 	*out = NULL;
@@ -245,13 +245,14 @@ int bastion_open(const struct bastion_config *cfg, struct engine *e,
 		if ((is_code(err, "ConnectFailed") || is_code(err, "ConnectTimeout") ||
 		     is_code(err, "HandshakeFailed")) &&
 		    bastion_now() < sshd_deadline) {
-			engine_post(e, QEV_WAITING, "bastion", id, _("waiting for sshd"), 1, NULL);
+			engine_post_waiting(e, "bastion", id, _("sshd not answering yet"),
+					    bastion_now() - start);
 		} else if (is_code(err, "HostKeyUnverified") && !cfg->pinned_fp &&
 			   bastion_now() < console_deadline) {
 			/* cloud-init prints the fingerprints late in the boot. */
-			engine_post(e, QEV_WAITING, "bastion", id,
-				    _("waiting for the host key fingerprints on the console"), 1,
-				    NULL);
+			engine_post_waiting(e, "bastion", id,
+					    _("host key fingerprints not on the console yet"),
+					    bastion_now() - start);
 		} else {
 			explain_host_key(&seen, known_hosts, err);
 			goto out;
@@ -297,7 +298,6 @@ static int write_license(void *ctx, struct engine *e, const struct plan_action *
 		return -1;
 	if (bastion_open(cfg, e, &s, err) < 0)
 		goto out;
-	engine_post(e, QEV_WAITING, a->key, NULL, _("writing the license onto EFS"), 1, NULL);
 	rc = ssh_write_file_atomic(s, dir, "license.json", data, len, 0644, err);
 out:
 	ssh_session_free(s);

@@ -67,16 +67,18 @@ static char *xstrdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-void engine_post(struct engine *e, enum queue_event_type type, const char *key,
-		 const char *id, const char *text, int ok, const struct aws_error *err)
+/* A filled event, or NULL when nobody listens or memory is short. */
+static struct queue_event *event_new(struct engine *e, enum queue_event_type type,
+				     const char *key, const char *id, const char *text,
+				     int ok, const struct aws_error *err)
 {
 	struct queue_event *ev;
 
 	if (!e->on_event)
-		return;
+		return NULL;
 	ev = calloc(1, sizeof *ev);
 	if (!ev)
-		return;
+		return NULL;
 	ev->type = type;
 	ev->key = xstrdup(key);
 	ev->id = xstrdup(id);
@@ -84,7 +86,27 @@ void engine_post(struct engine *e, enum queue_event_type type, const char *key,
 	ev->ok = ok;
 	if (err)
 		ev->err = *err;
-	e->on_event(e->event_ctx, ev);
+	return ev;
+}
+
+void engine_post(struct engine *e, enum queue_event_type type, const char *key,
+		 const char *id, const char *text, int ok, const struct aws_error *err)
+{
+	struct queue_event *ev = event_new(e, type, key, id, text, ok, err);
+
+	if (ev)
+		e->on_event(e->event_ctx, ev);
+}
+
+void engine_post_waiting(struct engine *e, const char *key, const char *id,
+			 const char *text, double elapsed)
+{
+	struct queue_event *ev = event_new(e, QEV_WAITING, key, id, text, 1, NULL);
+
+	if (ev) {
+		ev->elapsed = elapsed;
+		e->on_event(e->event_ctx, ev);
+	}
 }
 
 static void post(struct engine *e, enum queue_event_type type, const char *key,
@@ -644,19 +666,7 @@ static void on_wait(struct exec *x, int i, const cJSON *output, const struct aws
 	}
 	r->next_at = now_s() + r->w->delay * e->delay_scale;
 	snprintf(text, sizeof text, "%s", r->w->name);
-	{
-		struct queue_event *ev = calloc(1, sizeof *ev);
-		if (ev && e->on_event) {
-			ev->type = QEV_WAITING;
-			ev->key = xstrdup(a->key);
-			ev->text = xstrdup(text);
-			ev->elapsed = now_s() - r->wait_started;
-			ev->ok = 1;
-			e->on_event(e->event_ctx, ev);
-		} else {
-			free(ev);
-		}
-	}
+	engine_post_waiting(e, a->key, NULL, text, now_s() - r->wait_started);
 }
 
 /* ---- the loop ---- */

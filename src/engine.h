@@ -88,6 +88,9 @@ int engine_register_local(struct engine *e, const char *operation,
  * work and checks. */
 void engine_post(struct engine *e, enum queue_event_type type, const char *key,
 		 const char *id, const char *text, int ok, const struct aws_error *err);
+/* A QEV_WAITING event: text says what for, elapsed how long so far. */
+void engine_post_waiting(struct engine *e, const char *key, const char *id,
+			 const char *text, double elapsed);
 
 /* Run every remaining action (key NULL) or one action whose dependencies
  * are done. 0 when everything ran; -1 with err set to the first failure

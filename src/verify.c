@@ -53,7 +53,7 @@ static cJSON *cluster_input(struct checks *c)
 static int wait_service(struct checks *c, char *name, size_t size, struct aws_error *err)
 {
 	const char *arn = journal_id_of(c->e->journal, "service");
-	double deadline = bastion_now() + scaled(c->e, SERVICE_LIMIT, 5.0);
+	double start = bastion_now(), deadline = start + scaled(c->e, SERVICE_LIMIT, 5.0);
 	char text[160];
 
 	for (;;) {
@@ -84,7 +84,7 @@ static int wait_service(struct checks *c, char *name, size_t size, struct aws_er
 			aws_error_where(err, "ecs:%s", name);
 			return -1;
 		}
-		engine_post(c->e, QEV_WAITING, "check-service", NULL, text, 1, NULL);
+		engine_post_waiting(c->e, "check-service", NULL, text, bastion_now() - start);
 		if (bastion_nap(c->cfg, scaled(c->e, FIRST_DELAY, 0.05), err) < 0)
 			return -1;
 	}
@@ -204,7 +204,7 @@ static int check_target(struct checks *c, const char *key, int via_bastion,
 			const char *host, int port, const char *const *paths,
 			char **version, struct aws_error *err)
 {
-	double deadline = bastion_now() + scaled(c->e, CHECK_LIMIT, 5.0);
+	double start = bastion_now(), deadline = start + scaled(c->e, CHECK_LIMIT, 5.0);
 	double delay = scaled(c->e, FIRST_DELAY, 0.05);
 	struct buf health, text;
 	char hop[300];
@@ -243,7 +243,7 @@ static int check_target(struct checks *c, const char *key, int via_bastion,
 		buf_reset(&text);
 		buf_printf(&text, _("%s: %s; target health: %s"), err->where, err->message,
 			   buf_str(&health));
-		engine_post(c->e, QEV_WAITING, key, hop, buf_str(&text), 1, NULL);
+		engine_post_waiting(c->e, key, hop, buf_str(&text), bastion_now() - start);
 		if (bastion_nap(c->cfg, delay, err) < 0)
 			break;
 		delay = delay * 2 > scaled(c->e, MAX_DELAY, 0.05) ? scaled(c->e, MAX_DELAY, 0.05)
