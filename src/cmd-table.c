@@ -14,5 +14,6 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_deploy,
 	&cmd_status,
 	&cmd_destroy,
+	&cmd_verify,
 	NULL,
 };

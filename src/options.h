@@ -31,6 +31,7 @@ struct ew_options {
 	char *mfa_token;     /* --mfa-token CODE: for profiles with mfa_serial */
 	char *ssh_host_key;  /* --ssh-host-key SHA256:...: expected bastion key */
 	bool accept_new_host_key; /* --accept-new-host-key: trust on first use */
+	bool no_bastion;     /* --no-bastion: no license copy, no live checks */
 	bool dry_run;        /* --dry-run: plan and show, send nothing that changes */
 	bool delete_images;  /* --delete-images: destroy also empties ECR */
 	char *format;        /* --format: export format */
