@@ -63,13 +63,21 @@ static int ends_with(const char *s, const char *suffix)
 static int product_price(const char *doc, const struct query *q, double *price)
 {
 	cJSON *root = cJSON_Parse(doc);
-	const cJSON *usage, *term, *dim, *usd;
+	const cJSON *attrs, *usage, *term, *dim, *usd;
 	int rc = -1;
 
-	usage = get(get(get(root, "product"), "attributes"), "usagetype");
+	attrs = get(get(root, "product"), "attributes");
+	usage = get(attrs, "usagetype");
 	if (!root || (q->usage_suffix &&
 		      (!cJSON_IsString(usage) || !ends_with(usage->valuestring, q->usage_suffix))))
 		goto out;
+	/* The filters again: a product that says otherwise is not ours. */
+	for (int i = 0; i < 8 && q->filters[i][0]; i++) {
+		const cJSON *a = get(attrs, q->filters[i][0]);
+
+		if (cJSON_IsString(a) && strcmp(a->valuestring, q->filters[i][1]) != 0)
+			goto out;
+	}
 	cJSON_ArrayForEach(term, get(get(root, "terms"), "OnDemand")) {
 		cJSON_ArrayForEach(dim, get(term, "priceDimensions")) {
 			const cJSON *unit = get(dim, "unit");
