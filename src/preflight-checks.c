@@ -315,11 +315,12 @@ static int quota_value(struct run *r, const char *service, const char *code,
 	return rc;
 }
 
-/* Count a list, page by page: items under list_key, or with count_fn. */
+/* Count a list, page by page: items under list_key, or with count_fn
+ * (given arg). */
 static int count_pages(struct run *r, const char *service, const char *op,
 		       cJSON *in, const char *list_key,
-		       double (*count_fn)(const cJSON *out), double *total,
-		       struct aws_error *err)
+		       double (*count_fn)(const cJSON *out, void *arg), void *arg,
+		       double *total, struct aws_error *err)
 {
 	cJSON *out = NULL;
 	const cJSON *next;
@@ -329,7 +330,7 @@ static int count_pages(struct run *r, const char *service, const char *op,
 	for (int page = 0; page < MAX_PAGES; page++) {
 		if (aws_call(r->ctx->client, service, op, in, &out, err) < 0)
 			goto out;
-		*total += count_fn ? count_fn(out) : cJSON_GetArraySize(get(out, list_key));
+		*total += count_fn ? count_fn(out, arg) : cJSON_GetArraySize(get(out, list_key));
 		next = get(out, "NextToken");
 		if (!cJSON_IsString(next) || !*next->valuestring)
 			break;
@@ -347,9 +348,12 @@ out:
 	return rc;
 }
 
-/* vCPUs of running and pending instances in the standard families. */
-static double count_vcpus(const cJSON *out)
+/* vCPUs of running and pending instances in the standard families, from
+ * their CpuOptions; instances without them are counted by type in arg
+ * ({"type": count}) to be priced with DescribeInstanceTypes. */
+static double count_vcpus(const cJSON *out, void *arg)
 {
+	cJSON *by_type = arg;
 	const cJSON *res, *inst;
 	double n = 0;
 
@@ -358,53 +362,45 @@ static double count_vcpus(const cJSON *out)
 			const cJSON *t = get(inst, "InstanceType");
 			const cJSON *cpu = get(inst, "CpuOptions");
 			const cJSON *cores = get(cpu, "CoreCount"), *threads = get(cpu, "ThreadsPerCore");
+			cJSON *seen;
 
 			if (!cJSON_IsString(t) || !pf_vcpu_quota_code(t->valuestring))
 				continue;
-			if (cJSON_IsNumber(cores))
+			if (cJSON_IsNumber(cores)) {
 				n += cores->valuedouble *
 					(cJSON_IsNumber(threads) ? threads->valuedouble : 1);
+				continue;
+			}
+			seen = cJSON_GetObjectItemCaseSensitive(by_type, t->valuestring);
+			if (seen)
+				cJSON_SetNumberValue(seen, seen->valuedouble + 1);
 			else
-				n += 1;
+				cJSON_AddNumberToObject(by_type, t->valuestring, 1);
 		}
 	return n;
 }
 
-/* Default vCPUs of each type (DescribeInstanceTypes). */
-static int type_vcpus(struct run *r, const char *host, const char *bastion,
-		      int *host_v, int *bastion_v, struct aws_error *err)
+/* DefaultVCpus of each type named in list (strings): fills vcpus[type]. */
+static int describe_vcpus(struct run *r, const cJSON *names, cJSON *vcpus,
+			  struct aws_error *err)
 {
-	cJSON *in = cJSON_CreateObject(), *out = NULL, *types;
+	cJSON *in = cJSON_CreateObject(), *out = NULL;
 	const cJSON *t;
 	int rc = -1;
 
-	*host_v = *bastion_v = -1;
-	types = in ? cJSON_AddArrayToObject(in, "InstanceTypes") : NULL;
-	if (!types) {
+	if (!in || !cJSON_AddItemToObject(in, "InstanceTypes", cJSON_Duplicate(names, 1))) {
 		cJSON_Delete(in);
 		r->oom = 1;
 		return -1;
 	}
-	cJSON_AddItemToArray(types, cJSON_CreateString(host));
-	if (strcmp(host, bastion) != 0)
-		cJSON_AddItemToArray(types, cJSON_CreateString(bastion));
 	if (aws_call(r->ctx->client, "ec2", "DescribeInstanceTypes", in, &out, err) < 0)
 		goto out;
 	cJSON_ArrayForEach(t, get(out, "InstanceTypes")) {
 		const cJSON *name = get(t, "InstanceType");
 		const cJSON *v = get(get(t, "VCpuInfo"), "DefaultVCpus");
 
-		if (!cJSON_IsString(name) || !cJSON_IsNumber(v))
-			continue;
-		if (strcmp(name->valuestring, host) == 0)
-			*host_v = v->valueint;
-		if (strcmp(name->valuestring, bastion) == 0)
-			*bastion_v = v->valueint;
-	}
-	if (*host_v < 0 || *bastion_v < 0) {
-		aws_error_set(err, AWS_ERR_SERVICE, "UnknownInstanceType",
-			      "no vCPU count for %s", *host_v < 0 ? host : bastion);
-		goto out;
+		if (cJSON_IsString(name) && cJSON_IsNumber(v))
+			cJSON_AddNumberToObject(vcpus, name->valuestring, v->valuedouble);
 	}
 	rc = 0;
 out:
@@ -413,13 +409,81 @@ out:
 	return rc;
 }
 
+/* vCPUs in use: running and pending standard instances. */
+static int vcpus_in_use(struct run *r, double *used, struct aws_error *err)
+{
+	const char *states[] = { "pending", "running" };
+	cJSON *in = with_filters(filter("instance-state-name", states, 2), NULL);
+	cJSON *by_type = cJSON_CreateObject(), *names = cJSON_CreateArray();
+	cJSON *vcpus = cJSON_CreateObject();
+	const cJSON *t;
+	int rc = -1;
+
+	if (!in || !by_type || !names || !vcpus) {
+		r->oom = 1;
+		goto out;
+	}
+	if (count_pages(r, "ec2", "DescribeInstances", in, NULL, count_vcpus, by_type,
+			used, err) < 0)
+		goto out;
+	if (cJSON_GetArraySize(by_type) > 0) {
+		cJSON_ArrayForEach(t, by_type)
+			cJSON_AddItemToArray(names, cJSON_CreateString(t->string));
+		if (describe_vcpus(r, names, vcpus, err) < 0)
+			goto out;
+		cJSON_ArrayForEach(t, by_type) {
+			const cJSON *v = get(vcpus, t->string);
+
+			*used += t->valuedouble * (cJSON_IsNumber(v) ? v->valuedouble : 1);
+		}
+	}
+	rc = 0;
+out:
+	cJSON_Delete(in);
+	cJSON_Delete(by_type);
+	cJSON_Delete(names);
+	cJSON_Delete(vcpus);
+	return rc;
+}
+
+/* Default vCPUs of the host and bastion types. */
+static int type_vcpus(struct run *r, const char *host, const char *bastion,
+		      int *host_v, int *bastion_v, struct aws_error *err)
+{
+	cJSON *names = cJSON_CreateArray(), *vcpus = cJSON_CreateObject();
+	const cJSON *h, *b;
+	int rc = -1;
+
+	if (!names || !vcpus) {
+		r->oom = 1;
+		goto out;
+	}
+	cJSON_AddItemToArray(names, cJSON_CreateString(host));
+	if (strcmp(host, bastion) != 0)
+		cJSON_AddItemToArray(names, cJSON_CreateString(bastion));
+	if (describe_vcpus(r, names, vcpus, err) < 0)
+		goto out;
+	h = get(vcpus, host);
+	b = get(vcpus, bastion);
+	if (!cJSON_IsNumber(h) || !cJSON_IsNumber(b)) {
+		aws_error_set(err, AWS_ERR_SERVICE, "UnknownInstanceType",
+			      "no vCPU count for %s", !cJSON_IsNumber(h) ? host : bastion);
+		goto out;
+	}
+	*host_v = h->valueint;
+	*bastion_v = b->valueint;
+	rc = 0;
+out:
+	cJSON_Delete(names);
+	cJSON_Delete(vcpus);
+	return rc;
+}
+
 static void check_vcpus(struct run *r)
 {
 	const char *check = "vcpu-quota";
 	const char *code = pf_vcpu_quota_code(r->s->instance_type);
-	const char *states[] = { "pending", "running" };
 	struct aws_error err;
-	cJSON *in;
 	int host_v, bastion_v, need;
 	double used, quota;
 	char fix[768];
@@ -440,18 +504,11 @@ static void check_vcpus(struct run *r)
 	/* The group may grow to asg_max; the bastion counts when standard. */
 	need = r->s->asg_max * host_v +
 		(pf_vcpu_quota_code(r->s->bastion_instance_type) ? bastion_v : 0);
-	in = with_filters(filter("instance-state-name", states, 2), NULL);
-	if (!in) {
-		r->oom = 1;
-		return;
-	}
-	if (count_pages(r, "ec2", "DescribeInstances", in, NULL, count_vcpus, &used, &err) < 0) {
-		cJSON_Delete(in);
+	if (vcpus_in_use(r, &used, &err) < 0) {
 		if (!r->oom)
 			unchecked(r, check, "ec2:DescribeInstances", &err);
 		return;
 	}
-	cJSON_Delete(in);
 	if (quota_value(r, "ec2", code, &quota, &err) < 0) {
 		if (!r->oom)
 			unchecked(r, check, "service-quotas:GetServiceQuota ec2/L-1216C47A", &err);
@@ -495,7 +552,7 @@ static void check_count_quota(struct run *r, const char *check, const char *what
 		r->oom = 1;
 		return;
 	}
-	if (count_pages(r, list_service, list_op, in, list_key, NULL, &used, &err) < 0) {
+	if (count_pages(r, list_service, list_op, in, list_key, NULL, NULL, &used, &err) < 0) {
 		cJSON_Delete(in);
 		snprintf(where, sizeof(where), "%s:%s", list_service, list_op);
 		if (!r->oom)
