@@ -1,6 +1,7 @@
 /* cost-paths.c - where the price tables are. See cost.h.
  *
- * Its own file because it alone is compiled with PKGDATADIR (src/cost.am). */
+ * Its own file because it alone is compiled with PKGDATADIR (src/cost.am);
+ * cost_review_lines() is here as it opens the default table. */
 #include "config.h"
 
 #include <libgen.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "cost.h"
+#include "i18n.h"
 
 #ifndef PKGDATADIR
 #define PKGDATADIR "/usr/local/share/ecs-wizard"
@@ -92,4 +94,28 @@ out:
 	free(shipped);
 	free(cache);
 	return rc;
+}
+
+char **cost_review_lines(const struct spec *s, const struct plan *p)
+{
+	struct price_table *t = NULL;
+	struct cost_estimate e;
+	struct aws_error err;
+	char **lines = NULL;
+	char msg[768];
+
+	aws_error_clear(&err);
+	if (price_table_open_default(&t, &err) == 0 && cost_estimate(s, p, t, &e, &err) == 0) {
+		lines = cost_text_lines(&e);
+		cost_estimate_free(&e);
+	} else if (err.kind != AWS_ERR_NOMEM) {
+		snprintf(msg, sizeof(msg), _("No cost estimate: %s (%s)"), err.message, err.where);
+		lines = calloc(2, sizeof(*lines));
+		if (lines && !(lines[0] = strdup(msg))) {
+			free(lines);
+			lines = NULL;
+		}
+	}
+	price_table_free(t);
+	return lines;
 }

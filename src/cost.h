@@ -100,4 +100,10 @@ cJSON *cost_to_json(const struct cost_estimate *e);
 char **cost_text_lines(const struct cost_estimate *e);
 void cost_lines_free(char **lines);
 
+/* For the TUI's review of the whole plan: the estimate of s's plan p from
+ * the default table (price_table_open_default) as cost_text_lines(), or,
+ * when there is no table, one line saying so. NULL only when out of
+ * memory. Free with cost_lines_free. */
+char **cost_review_lines(const struct spec *s, const struct plan *p);
+
 #endif
