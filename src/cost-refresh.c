@@ -164,20 +164,13 @@ out:
  * new one. */
 static cJSON *load_cache(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char buf[1 << 16];
-	size_t n;
-	cJSON *doc = NULL;
+	char *text = cost_read_file(path);
+	cJSON *doc = text ? cJSON_Parse(text) : NULL;
 
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[n] = '\0';
-		doc = cJSON_Parse(buf);
-		if (!cJSON_IsObject(get(doc, "regions"))) {
-			cJSON_Delete(doc);
-			doc = NULL;
-		}
+	free(text);
+	if (doc && !cJSON_IsObject(get(doc, "regions"))) {
+		cJSON_Delete(doc);
+		doc = NULL;
 	}
 	if (!doc) {
 		doc = cJSON_CreateObject();
@@ -334,6 +327,10 @@ int cost_refresh_prices(struct aws_client *c, const char *region,
 		if (fetch(c, region, &fixed_queries[i], r, fixed_queries[i].figure, res,
 			  err) < 0)
 			goto out;
+	}
+	if (!res->found) { /* nothing read: the cache must not claim a fresh date */
+		rc = 0;
+		goto out;
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "as_of");
 	if (!cJSON_AddStringToObject(doc, "as_of", today)) {

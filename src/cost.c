@@ -16,8 +16,7 @@ struct price_table {
 	cJSON *root; /* owned: {"format": 1, "as_of", "source", "regions": {...}} */
 };
 
-/* Read a file whole; malloc'd NUL-terminated text or NULL (errno set). */
-static char *slurp(const char *path)
+char *cost_read_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL, *grown;
@@ -54,7 +53,7 @@ fail:
 /* Parse path as a format-1 table: the root, or NULL with err set. */
 static cJSON *load_table_json(const char *path, struct aws_error *err)
 {
-	char *text = slurp(path);
+	char *text = cost_read_file(path);
 	cJSON *root, *fmt;
 
 	if (!text) {
@@ -108,6 +107,13 @@ void price_table_free(struct price_table *t)
 const char *price_table_as_of(const struct price_table *t)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(t->root, "as_of");
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static const char *price_table_source(const struct price_table *t)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(t->root, "source");
 
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
@@ -326,8 +332,15 @@ int cost_estimate(const struct spec *s, const struct plan *p,
 	/* A refreshed region carries its own date and source. */
 	out->as_of = dup_field(b.region && cJSON_GetObjectItemCaseSensitive(b.region, "as_of") ?
 			       b.region : t->root, "as_of", "");
-	out->source = dup_field(b.region && cJSON_GetObjectItemCaseSensitive(b.region, "source") ?
-				b.region : t->root, "source", "");
+	if (b.region && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(b.region, "source"))) {
+		/* A refreshed region: say where the figures it lacked come from. */
+		if (asprintf(&out->source, "%s; other figures: %s, as of %s",
+			     cJSON_GetObjectItemCaseSensitive(b.region, "source")->valuestring,
+			     price_table_source(t), price_table_as_of(t)) < 0)
+			out->source = NULL;
+	} else {
+		out->source = dup_field(t->root, "source", "");
+	}
 	out->currency = dup_field(t->root, "currency", "USD");
 	if (!out->region || !out->as_of || !out->source || !out->currency)
 		b.oom = 1;

@@ -34,6 +34,8 @@ int price_table_load(const char *path, struct price_table **out,
 int price_table_overlay(struct price_table *t, const char *path,
 			struct aws_error *err);
 void price_table_free(struct price_table *t);
+/* A whole file as malloc'd NUL-terminated text (at most 64 MiB), or NULL. */
+char *cost_read_file(const char *path);
 /* The table's date ("2024-06-01"); borrowed. A refreshed region reports
  * its own date in the estimate. */
 const char *price_table_as_of(const struct price_table *t);

@@ -176,6 +176,23 @@ def main():
     c.check(any(r["body"].get("NextToken") == "page2" for r in gp), "followed NextToken")
     c.check(all(e2e.SECRET not in (p.stdout + p.stderr) for _ in [0]), "no secret printed")
 
+    # 1b. A region the Price List has nothing for: the cache keeps what it had
+    #     and does not date that region.
+    other = os.path.join(work, "other.json")
+    e2e.write_json(other, {"region": "eu-north-1", "license_file": lic,
+                           "admin_cidr": "203.0.113.7/32"})
+    p = subprocess.run([e2e.BIN, "plan", "--spec", other, "--output", "json", "--endpoint-url",
+                        url, "--refresh-prices"], env=env, capture_output=True, text=True,
+                       timeout=300)
+    c.eq(p.returncode, 0, "refresh with nothing to read: " + p.stderr)
+    c.check("read 0 prices" in p.stderr, "says nothing was read: " + p.stderr.strip())
+    if p.returncode == 0:
+        c.check(json.loads(p.stdout)["cost"]["as_of"] != today, "not dated today")
+    with open(cache) as f:
+        cached = json.load(f)
+    c.check(REGION in cached["regions"] and "eu-north-1" not in cached["regions"],
+            "the cache keeps the first region and gains no empty one")
+
     # 2. Afterwards, without --refresh-prices and without the server: the cache.
     n = len(REQUESTS)
     p, after = plan()
