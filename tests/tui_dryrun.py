@@ -197,6 +197,10 @@ def run_mode(tmp, marketplace):
         t.keys("C-u")
         t.type("10.42.0.0/16")
         t.keys("Enter")
+        # The walk starts from the review the Enter opens: on a slow (ASan)
+        # build the section's form may still be on screen, and a second
+        # Enter would settle the VPC review unseen.
+        t.wait(lambda s: "Review " in header(s) or "Not accepted" in s, 30.0)
         seen, vpc, end = walk(t, marketplace, resize_at=None if marketplace else 9)
         check(vpc is not None and '"CidrBlock": "10.42.0.0/16"' in vpc,
               "%s: the VPC review shows the exact CidrBlock typed" % mode, vpc or end)
