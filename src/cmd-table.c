@@ -13,5 +13,6 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_plan,
 	&cmd_deploy,
 	&cmd_status,
+	&cmd_export,
 	NULL,
 };
