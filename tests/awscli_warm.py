@@ -46,6 +46,19 @@ def serve(path):
     srv = socket.socket(socket.AF_UNIX)
     srv.bind(path)
     srv.listen(4)
+    # A driver per command (its state is per command line), all sharing
+    # one loader of botocore's service models: reading those is most of
+    # a command's start-up.
+    import botocore.loaders
+    import botocore.session
+    shared = {}
+
+    def shared_loader(data_path=""):
+        if data_path not in shared:
+            shared[data_path] = botocore.loaders.create_loader(data_path)
+        return shared[data_path]
+
+    botocore.session.create_loader = shared_loader
     while True:
         conn, _ = srv.accept()
         with conn:

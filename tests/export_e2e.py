@@ -89,7 +89,8 @@ class Snapshot:
             "dns": [ec2.describe_vpc_attribute(VpcId=vid, Attribute=a)[k]["Value"]
                     for a, k in (("enableDnsSupport", "EnableDnsSupport"),
                                  ("enableDnsHostnames", "EnableDnsHostnames"))],
-            "tags": tags(vpcs[0].get("Tags")),
+            # CloudFormation adds its own aws:* tags.
+            "tags": {k: v for k, v in tags(vpcs[0].get("Tags")).items() if not k.startswith("aws:")},
         }
         d["subnets"] = {self.name_of(s["SubnetId"]): (s["CidrBlock"], s["AvailabilityZone"],
                                                       s.get("MapPublicIpOnLaunch"))
@@ -108,9 +109,11 @@ class Snapshot:
             for g in sgs if g["GroupName"] != "default"}
         d["nat"] = [(self.name_of(n["SubnetId"]), n["State"],
                      len(n.get("NatGatewayAddresses", []))) for n in nats]
-        self.take_iam()
-        self.take_compute(vid)
-        self.take_ecs()
+        for part in (self.take_iam, self.take_compute, self.take_ecs):
+            try:
+                part()
+            except Exception as e:  # reported as a difference, the rest still compared
+                d[part.__name__] = "failed: %r" % e
         return d
 
     def rules(self, perms):
@@ -151,7 +154,7 @@ class Snapshot:
         prof = iam.get_instance_profile(InstanceProfileName="ecsInstanceRole")["InstanceProfile"]
         d["instance_profile_roles"] = [r["RoleName"] for r in prof["Roles"]]
 
-    def take_compute(self, vid):
+    def take_compute(self):
         d = self.d
         ec2 = self.m.client("ec2")
         efs = self.m.client("efs")
@@ -216,7 +219,11 @@ class Snapshot:
             for i in r["Instances"]]
         d["bastion"] = [{"type": i["InstanceType"], "image": i["ImageId"],
                          "subnet": self.name_of(i.get("SubnetId")),
-                         "groups": sorted(g["GroupName"] for g in i.get("SecurityGroups", [])),
+                         # moto files the groups of RunInstances' network
+                         # interface under the interface only.
+                         "groups": sorted({g["GroupName"] for g in i.get("SecurityGroups", []) +
+                                           [g for n in i.get("NetworkInterfaces", [])
+                                            for g in n.get("Groups", [])]}),
                          "key": i.get("KeyName"),
                          "public_ip": bool(i.get("PublicIpAddress"))} for i in bastions]
         d["key_pairs"] = sorted(k["KeyName"] for k in ec2.describe_key_pairs()["KeyPairs"])
@@ -250,12 +257,133 @@ class Snapshot:
         sv = ecs.describe_services(cluster=NAME + "-cluster", services=[NAME + "-service"])["services"]
         d["service"] = [{
             "desired": s["desiredCount"], "task": s["taskDefinition"].split("/")[-1],
-            "network": {"subnets": sorted(self.name_of(x) for x in s["networkConfiguration"]["awsvpcConfiguration"]["subnets"]),
-                        "groups": sorted(self.name_of(x) for x in s["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]),
-                        "public_ip": s["networkConfiguration"]["awsvpcConfiguration"].get("assignPublicIp")},
-            "load_balancers": [(self.name_of(lb["targetGroupArn"]), lb["containerName"], lb["containerPort"])
-                               for lb in s.get("loadBalancers", [])],
+            "network": self.awsvpc(s.get("networkConfiguration")),
+            "load_balancers": [(self.name_of(ci(lb, "targetGroupArn")), ci(lb, "containerName"),
+                                ci(lb, "containerPort")) for lb in s.get("loadBalancers", [])],
         } for s in sv]
+
+    def awsvpc(self, net):
+        vpc = ci(net or {}, "awsvpcConfiguration") or {}
+        return {"subnets": sorted(self.name_of(x) for x in ci(vpc, "subnets") or []),
+                "groups": sorted(self.name_of(x) for x in ci(vpc, "securityGroups") or []),
+                "public_ip": ci(vpc, "assignPublicIp")}
+
+
+class TemplateView:
+    """The template's properties with references resolved to what the
+    engine's description calls things: for what moto's CloudFormation
+    does not create, the template itself is compared with the engine."""
+
+    NAMES = {"AWS::EC2::VPC": "vpc", "AWS::EC2::InternetGateway": "igw",
+             "AWS::EC2::NatGateway": "nat", "AWS::ElasticLoadBalancingV2::TargetGroup": "tg",
+             "AWS::EFS::FileSystem": "efs"}
+
+    def __init__(self, tpl):
+        self.res = tpl["Resources"]
+        self.params = tpl["Parameters"]
+
+    def props(self, logical):
+        return self.res.get(logical, {}).get("Properties", {})
+
+    def name(self, logical):
+        r = self.res.get(logical, {})
+        if r.get("Type") in self.NAMES:
+            return self.NAMES[r["Type"]]
+        p = r.get("Properties", {})
+        for k in ("GroupName", "RoleName", "ManagedPolicyName", "Name"):
+            if k in p:
+                return p[k]
+        return tags(p.get("Tags")).get("Name", logical)
+
+    def v(self, x):
+        if isinstance(x, list):
+            return [self.v(i) for i in x]
+        if not isinstance(x, dict):
+            return x
+        if "Ref" in x:
+            if x["Ref"] in self.params:
+                return self.params[x["Ref"]]["Default"]
+            return "123456789012" if x["Ref"] == "AWS::AccountId" else self.name(x["Ref"])
+        if "Fn::GetAtt" in x:
+            return self.name(x["Fn::GetAtt"][0])
+        if "Fn::Join" in x:
+            return x["Fn::Join"][0].join(str(self.v(i)) for i in x["Fn::Join"][1])
+        if "Fn::Select" in x and "Fn::GetAZs" in x["Fn::Select"][1]:
+            return "us-east-1" + "abcdef"[x["Fn::Select"][0]]
+        return {k: self.v(i) for k, i in x.items()}
+
+    def of_type(self, t):
+        return {k: r.get("Properties", {}) for k, r in self.res.items() if r["Type"] == t}
+
+
+def check_template_gaps(tv, engine):
+    """What moto's CloudFormation leaves out, read from the template."""
+    arn_name = lambda a: a.rsplit("/", 1)[-1]  # noqa: E731
+    for logical, role in (("RoleInstance", "ecsInstanceRole"), ("RoleTaskExecution", "ecsTaskExecutionRole")):
+        ck.eq(sorted(arn_name(a) for a in tv.v(tv.props(logical).get("ManagedPolicyArns", []))),
+              engine.get("role " + role, {}).get("policies"), "template: %s's policies" % role)
+    ck.eq(sorted(arn_name(a) for a in tv.v(tv.props("User").get("ManagedPolicyArns", []))),
+          engine.get("user_policies"), "template: the user's policies")
+    ck.eq(tv.props("InstanceProfile").get("Roles") and tv.v(tv.props("InstanceProfile")["Roles"]),
+          engine.get("instance_profile_roles"), "template: the instance profile's role")
+    vpc = tv.props("Vpc")
+    ck.eq([vpc.get("EnableDnsSupport"), vpc.get("EnableDnsHostnames")], engine["vpc"]["dns"],
+          "template: the VPC's DNS attributes")
+    subnets = {tv.name(k): (tv.v(p["CidrBlock"]), tv.v(p["AvailabilityZone"]),
+                            bool(p.get("MapPublicIpOnLaunch")))
+               for k, p in tv.of_type("AWS::EC2::Subnet").items()}
+    ck.eq(subnets, engine.get("subnets"), "template: subnets (range, zone, public addresses)")
+    assoc = tv.of_type("AWS::EC2::SubnetRouteTableAssociation").values()
+    routes = tv.of_type("AWS::EC2::Route").values()
+    tables = sorted(
+        (sorted(tv.v(a["SubnetId"]) for a in assoc if a["RouteTableId"] == {"Ref": k}),
+         sorted([(r["DestinationCidrBlock"], tv.v(r.get("GatewayId") or r.get("NatGatewayId")))
+                 for r in routes if r["RouteTableId"] == {"Ref": k}] +
+                [(tv.v(vpc["CidrBlock"]), "local")]))
+        for k in tv.of_type("AWS::EC2::RouteTable"))
+    ck.eq(tables, engine.get("route_tables"), "template: route tables, routes and associations")
+    for k, p in tv.of_type("AWS::EC2::SecurityGroup").items():
+        name = tv.name(k)
+        out = sorted(([e["IpProtocol"], e.get("FromPort"), e.get("ToPort"),
+                       tv.v(e.get("CidrIp") or e.get("DestinationSecurityGroupId"))]
+                      for e in p.get("SecurityGroupEgress", [])), key=str) \
+            or [["-1", None, None, "0.0.0.0/0"]]
+        ck.eq(out, engine.get("security_groups", {}).get(name, {}).get("out"),
+              "template: %s's egress rules" % name)
+    svc = tv.v(tv.props("Service"))
+    net = svc.get("NetworkConfiguration", {}).get("AwsvpcConfiguration", {})
+    want = (engine.get("service") or [{}])[0]
+    ck.eq({"subnets": sorted(net.get("Subnets", [])), "groups": sorted(net.get("SecurityGroups", [])),
+           "public_ip": net.get("AssignPublicIp")}, want.get("network"), "template: the service's network")
+    ck.eq([(lb["TargetGroupArn"], lb["ContainerName"], lb["ContainerPort"])
+           for lb in svc.get("LoadBalancers", [])], want.get("load_balancers"),
+          "template: the service's load balancer")
+    td = tv.v(tv.props("TaskDefinition"))
+    etd = engine.get("task_definition", {})
+    ck.eq((td.get("Cpu"), td.get("Memory"), td.get("NetworkMode"), td.get("RequiresCompatibilities")),
+          (etd.get("cpu"), etd.get("memory"), etd.get("network"), etd.get("compat")),
+          "template: the task's cpu, memory, network mode, compatibility")
+    ck.eq({k[0].lower() + k[1:]: v for k, v in td.get("RuntimePlatform", {}).items()}, etd.get("platform"),
+          "template: the task's platform")
+    ck.eq((td.get("TaskRoleArn"), td.get("ExecutionRoleArn")), etd.get("roles"), "template: the task's roles")
+    ck.eq([(v["Name"], v["EFSVolumeConfiguration"]["FilesystemId"], v["EFSVolumeConfiguration"]["RootDirectory"])
+           for v in td.get("Volumes", [])], [tuple(v) for v in etd.get("volumes", [])],
+          "template: the task's EFS volume")
+    b = tv.v(tv.props("Bastion"))
+    nic = (b.get("NetworkInterfaces") or [{}])[0]
+    eb = (engine.get("bastion") or [{}])[0]
+    ck.eq((nic.get("SubnetId"), sorted(nic.get("GroupSet", [])), b.get("KeyName"),
+           nic.get("AssociatePublicIpAddress")),
+          (eb.get("subnet"), eb.get("groups"), eb.get("key"), eb.get("public_ip")),
+          "template: the bastion's subnet, groups, key and public address")
+
+
+def ci(d, key):
+    """d[key] whatever the case of its first letter: moto's CloudFormation
+    keeps some properties in CloudFormation's spelling."""
+    if key in d:
+        return d[key]
+    return d.get(key[0].upper() + key[1:])
 
 
 def compare(what, got, want, skip=()):
@@ -401,15 +529,34 @@ def main():
               "stack output: a load balancer DNS name like the engine's")
         ck.eq(souts.get("ClusterName"), NAME + "-cluster", "stack output: the cluster")
         stacked = Snapshot(cfn_m).take()
-        # moto's CloudFormation keeps none of an instance's network
-        # interfaces (subnet, groups, public address) nor its key name;
-        # key pairs and capacity providers are not implemented at all.
-        gaps = ("bastion", "key_pairs", "cluster_capacity", "launch_template")
+        # moto's CloudFormation leaves out (or keeps in a shape of its own)
+        # these properties: compared from the template instead.
+        gaps = ("bastion", "key_pairs", "cluster_capacity", "launch_template", "route_tables",
+                "user_policies", "role ecsInstanceRole", "role ecsTaskExecutionRole", "service",
+                "task_definition", "subnets", "security_groups", "vpc")
         compare("stack", stacked, engine, skip=gaps)
-        lt_got, lt_want = stacked.get("launch_template", {}), engine.get("launch_template", {})
-        compare("stack launch template", lt_got, lt_want, skip=("key",))
+        compare("stack launch template", stacked.get("launch_template", {}),
+                engine.get("launch_template", {}), skip=("key",))
+        for k in ("description", "in"):
+            ck.eq({n: g.get(k) for n, g in stacked.get("security_groups", {}).items()},
+                  {n: g.get(k) for n, g in engine.get("security_groups", {}).items()},
+                  "stack: security groups' " + k)
+        ck.eq({n: v[:2] for n, v in stacked.get("subnets", {}).items()},
+              {n: v[:2] for n, v in engine.get("subnets", {}).items()}, "stack: subnets' ranges and zones")
+        for k in ("cidr", "tags"):
+            ck.eq(stacked.get("vpc", {}).get(k), engine.get("vpc", {}).get(k), "stack: vpc " + k)
+        for role in ("ecsInstanceRole", "ecsTaskExecutionRole"):
+            ck.eq(stacked.get("role " + role, {}).get("trust"), engine.get("role " + role, {}).get("trust"),
+                  "stack: %s's trust policy" % role)
+        std, etd = stacked.get("task_definition", {}), engine.get("task_definition", {})
+        for k in ("family", "memory", "container"):
+            ck.eq(std.get(k), etd.get(k), "stack: task definition " + k)
+        ck.eq([(s.get("desired"), s.get("task")) for s in stacked.get("service", [])],
+              [(s.get("desired"), s.get("task")) for s in engine.get("service", [])],
+              "stack: the service's task count and definition")
         ck.eq([(b["type"], b["image"]) for b in stacked.get("bastion", [])],
               [(b["type"], b["image"]) for b in engine.get("bastion", [])], "stack: bastion type and image")
+        check_template_gaps(TemplateView(tpl), engine)
         res = tpl["Resources"]
         skipped = {k: v for k, v in res.items() if v["Type"] in MOTO_CFN_SKIPS}
         ck.eq(sorted(v["Type"] for v in skipped.values()), sorted(MOTO_CFN_SKIPS),
