@@ -98,3 +98,19 @@ const char *export_local_hint(const struct plan_action *a)
 			return hints[i].hint;
 	return "done by ecs-wizard itself, not by an AWS call";
 }
+
+int export_text_not_base64(const char *service, const char *operation,
+			   const char *member)
+{
+	static const char *const members[][3] = {
+		{ "ec2", "RunInstances", "UserData" },
+		{ "ec2", "ImportKeyPair", "PublicKeyMaterial" },
+	};
+
+	for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
+		if (strcmp(service, members[i][0]) == 0 &&
+		    strcmp(operation, members[i][1]) == 0 && member &&
+		    strcmp(member, members[i][2]) == 0)
+			return 1;
+	return 0;
+}

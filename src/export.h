@@ -33,6 +33,11 @@ int export_has_ref(const cJSON *v);
  * upper, "SUBNET_PUBLIC_1" (shell variables); writes at most size bytes. */
 void export_camel(const char *key, char *out, size_t size);
 void export_upper(const char *key, char *out, size_t size);
+/* Is this top-level input a value the plan base64-encodes ({"$base64":
+ * ...}) that the AWS CLI (botocore) and CloudFormation take as text and
+ * encode themselves? RunInstances' UserData, ImportKeyPair's key. */
+int export_text_not_base64(const char *service, const char *operation,
+			   const char *member);
 /* A sentence saying what a local action (PLAN_LOCAL) asks of the reader,
  * untranslated: the script and the template are not localised. */
 const char *export_local_hint(const struct plan_action *a);

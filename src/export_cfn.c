@@ -550,6 +550,22 @@ static void drop_inputs(const struct cfn_map *m, cJSON *params)
 	}
 }
 
+/* CloudFormation encodes these itself (KeyPair's PublicKeyMaterial) or
+ * wants them as text: the plan's {"$base64": text} becomes the text. */
+static void text_not_base64(const struct plan_action *a, cJSON *params)
+{
+	cJSON *c;
+
+	cJSON_ArrayForEach(c, params) {
+		cJSON *inner = cJSON_GetObjectItemCaseSensitive(c, "$base64");
+		if (!inner || !export_text_not_base64(a->service, a->operation, c->string) ||
+		    strcmp(a->operation, "RunInstances") == 0)
+			continue;
+		cJSON_ReplaceItemInObject(params, c->string, cJSON_Duplicate(inner, 1));
+		return;
+	}
+}
+
 /* Apply rename and strings of m to the top-level properties. */
 static void apply_map(const struct cfn_map *m, cJSON *props)
 {
@@ -819,6 +835,7 @@ static void add_action(struct cfn_gen *g, const struct plan_action *a, cJSON *ou
 	export_camel(a->key, logical, sizeof logical);
 	params = cJSON_Duplicate(a->params, 1);
 	drop_inputs(m, params);
+	text_not_base64(a, params);
 	apply_parameters(g, a, params);
 	props = convert(g, params, 0);
 	cJSON_Delete(params);

@@ -143,10 +143,11 @@ static char *base64_of(const char *text)
 /* A copy of v with the plan's wrappers resolved: {"$json": v} becomes v's
  * text, {"$base64": s} the base64 of s, computed here when s is constant
  * and by the script (a B64_N_VALUE variable set before the command) when s
- * holds a reference. raw_b64: the AWS CLI encodes this value itself
- * (RunInstances' UserData: botocore's base64_encode_user_data), so it
- * stays text. NULL on OOM. */
-static cJSON *unwrap(struct cli_gen *g, const char *self, const cJSON *v, int raw_b64)
+ * holds a reference. raw_b64 (for the top level, a struct plan_action):
+ * members the AWS CLI encodes itself (export_text_not_base64) stay text.
+ * NULL on OOM. */
+static cJSON *unwrap(struct cli_gen *g, const char *self, const cJSON *v,
+		    const struct plan_action *top, int raw_b64)
 {
 	const cJSON *js = cJSON_IsObject(v) && cJSON_GetArraySize(v) == 1 ?
 			  cJSON_GetObjectItemCaseSensitive(v, "$json") : NULL;
@@ -157,7 +158,7 @@ static cJSON *unwrap(struct cli_gen *g, const char *self, const cJSON *v, int ra
 	char *txt = NULL;
 
 	if (js || b64) {
-		cJSON *inner = unwrap(g, self, js ? js : b64, 0);
+		cJSON *inner = unwrap(g, self, js ? js : b64, NULL, 0);
 		if (!inner)
 			return NULL;
 		if (js) {
@@ -187,8 +188,8 @@ static cJSON *unwrap(struct cli_gen *g, const char *self, const cJSON *v, int ra
 		return cJSON_Duplicate(v, 0);
 	out = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
 	cJSON_ArrayForEach(c, v) {
-		int raw = raw_b64 && c->string && strcmp(c->string, "UserData") == 0;
-		cJSON *item = out ? unwrap(g, self, c, raw) : NULL;
+		int raw = top && export_text_not_base64(top->service, top->operation, c->string);
+		cJSON *item = out ? unwrap(g, self, c, NULL, raw) : NULL;
 		if (!item) {
 			cJSON_Delete(out);
 			return NULL;
@@ -230,9 +231,9 @@ static void emit_call(struct cli_gen *g, const struct plan_action *a,
 		      const char *(*query_of)(const struct plan_action *, const char *),
 		      const char *secret_path, const char *secret_file)
 {
-	const int run_instances = strcmp(service, "ec2") == 0 &&
-				  strcmp(operation, "RunInstances") == 0;
-	cJSON *input = unwrap(g, a->key, params, run_instances);
+	const struct plan_action top = { .service = (char *)service,
+					 .operation = (char *)operation };
+	cJSON *input = unwrap(g, a->key, params, &top, 0);
 	char *json = input ? cJSON_PrintUnformatted(input) : NULL;
 	char op[128], var[400], vars[2048] = "";
 	struct buf q;
@@ -305,7 +306,7 @@ static void emit_wait(struct cli_gen *g, const struct plan_action *a)
 	const cJSON *params = cJSON_GetObjectItem(a->wait, "params");
 	const struct waiter *w = waiter_find(name);
 	const char *service = w ? w->service : a->service;
-	cJSON *input = unwrap(g, a->key, params, 0);
+	cJSON *input = unwrap(g, a->key, params, NULL, 0);
 	char *json = input ? cJSON_PrintUnformatted(input) : NULL;
 	char op[128], line[256];
 
