@@ -349,14 +349,28 @@ out:
 static void emit_local(struct cli_gen *g, const struct plan_action *a)
 {
 	char *params = cJSON_PrintUnformatted(a->params);
+	cJSON *parts = params ? export_split_refs(params) : NULL;
+	const cJSON *c;
+	char var[400];
 
 	emit(g, "# LOCAL STEP, not done by this script: ");
 	emit(g, export_local_hint(a));
 	emit(g, ".\n#   ");
 	emit(g, a->operation);
 	emit(g, " ");
-	emit(g, params ? params : "{}");
-	emit(g, "\n#   (${KEY.id} stands for the shell variable KEY_ID set above)\n");
+	/* The values it needs, as the variables that hold them. */
+	cJSON_ArrayForEach(c, parts) {
+		if (cJSON_IsString(c)) {
+			emit(g, c->valuestring);
+			continue;
+		}
+		var_name(cJSON_GetObjectItem(c, "key")->valuestring,
+			 cJSON_GetObjectItem(c, "path")->valuestring, var, sizeof var);
+		emit(g, "$");
+		emit(g, var);
+	}
+	emit(g, "\n");
+	cJSON_Delete(parts);
 	free(params);
 }
 
