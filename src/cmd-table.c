@@ -15,5 +15,6 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_status,
 	&cmd_destroy,
 	&cmd_verify,
+	&cmd_export,
 	NULL,
 };

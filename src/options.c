@@ -234,10 +234,9 @@ int ew_options_parse(int argc, char **argv, struct ew_options *o,
 			} else if (strcmp(optarg, "text") == 0) {
 				o->output_json = false;
 			} else {
-				snprintf(err, err_size,
-					 _("--output: '%s' is not 'json' or 'text'"),
-					 optarg);
-				goto out;
+				/* export's file; other commands refuse it
+				 * (cli_parse, once the command is known). */
+				r = set_string(&o->output_file, optarg);
 			}
 			break;
 		case 'y': o->yes = true; break;
@@ -314,6 +313,7 @@ void ew_options_free(struct ew_options *o)
 	}
 	free(o->ssh_host_key);
 	free(o->format);
+	free(o->output_file);
 	free(o->command);
 	for (i = 0; i < o->nargs; i++)
 		free(o->args[i]);

@@ -25,6 +25,7 @@ struct ew_options {
 	struct aws_connect_to *connect_to; /* --connect-to, repeatable; owned */
 	int connect_to_count;
 	bool output_json;    /* --output json (default: text) */
+	char *output_file;   /* --output FILE: any other word, export's file */
 	bool yes;            /* --yes: do not ask for confirmation */
 	char *spec_file;     /* --spec FILE: the answers, JSON */
 	char *name;          /* --name: deployment name (overrides the spec's) */

@@ -52,6 +52,7 @@ static const struct {
 	{ "--region", "--region" },
 	{ "preflight --profile", "--profile" },
 	{ "--output yaml", "yaml" },
+	{ "plan --output out.txt", "out.txt" },
 	{ "--yes=1", "--yes" },
 	{ "--connect-to a:b", "a:b" },
 	{ "--connect-to a:1:b", "a:1:b" },
