@@ -34,11 +34,14 @@ static int confirm(const struct plan *p)
 
 	for (int i = 0; i < p->count; i++)
 		creates += p->actions[i].role == PLAN_CREATE;
-	fprintf(stderr, _("This creates %d AWS resources (see `%s plan`). Continue? [y/N] "),
+	fprintf(stderr, P_("This creates %d AWS resource (see `%s plan`). Continue? [y/N] ",
+			   "This creates %d AWS resources (see `%s plan`). Continue? [y/N] ",
+			   creates),
 		creates, PACKAGE);
 	if (!fgets(line, sizeof line, stdin))
 		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
+	/* 'y' always; rpmatch() adds the locale's own yes ("o" in French). */
+	return line[0] == 'y' || line[0] == 'Y' || rpmatch(line) == 1;
 }
 
 static void print_event(const struct engine *e, const struct queue_event *ev)
