@@ -30,7 +30,12 @@ static const char *role_word(int role)
 
 static void print_text(const struct plan *p)
 {
-	int section = -1;
+	int section = -1, role_cols = 9;
+
+	/* The role column fits the longest translated role word. */
+	for (int r = PLAN_LOOKUP; r <= PLAN_LOCAL; r++)
+		if (i18n_width(role_word(r)) > role_cols)
+			role_cols = i18n_width(role_word(r));
 
 	for (int i = 0; i < p->count; i++) {
 		const struct plan_action *a = &p->actions[i];
@@ -43,17 +48,18 @@ static void print_text(const struct plan *p)
 					       a->section, _(steps[k]->title));
 			section = a->section;
 		}
-		printf("  %-9s %-28s %s\n", role_word(a->role), a->key,
-		       *a->name ? a->name : a->kind);
+		printf("  ");
+		i18n_fpad(stdout, role_word(a->role), role_cols);
+		printf(" %-28s %s\n", a->key, *a->name ? a->name : a->kind);
 		params = cJSON_PrintUnformatted(a->params);
 		if (a->role == PLAN_LOCAL)
-			printf("            %s %s\n", a->operation, params ? params : "");
+			printf("%*s%s %s\n", role_cols + 3, "", a->operation, params ? params : "");
 		else
-			printf("            %s %s %s\n", a->service, a->operation,
+			printf("%*s%s %s %s\n", role_cols + 3, "", a->service, a->operation,
 			       params ? params : "");
 		free(params);
 		if (a->depend_count) {
-			printf("            %s", _("after:"));
+			printf("%*s%s", role_cols + 3, "", _("after:"));
 			for (int d = 0; d < a->depend_count; d++)
 				printf(" %s", a->depends[d]);
 			printf("\n");
