@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "cmd-engine.h"
+#include "cmd-json.h"
 #include "context.h"
 #include "deploy-local.h"
 #include "engine.h"
@@ -88,30 +89,81 @@ static void print_event(const struct engine *e, const struct queue_event *ev)
 	}
 }
 
+/* The --output json summary (ecs-wizard(1), JSON OUTPUT): {command, ok,
+ * name, region, journal, interrupted, counts: {created, adopted,
+ * done_before, skipped, failed}, resources: [...], error (the first
+ * failure)}. e and err may be NULL/empty when deploy stopped early. */
+static void print_summary_json(const struct spec *s, const char *region,
+			       const struct engine *e, int ok, int cancelled,
+			       const struct aws_error *err, const char *failed)
+{
+	cJSON *j = cmd_json_new("deploy");
+	cJSON *counts;
+
+	if (!j)
+		return;
+	cJSON_AddStringToObject(j, "name", s->name);
+	cJSON_AddStringToObject(j, "region", region ? region : "");
+	cJSON_AddStringToObject(j, "journal", e && e->journal ? journal_path(e->journal) : "");
+	cJSON_AddBoolToObject(j, "interrupted", cancelled);
+	counts = cJSON_AddObjectToObject(j, "counts");
+	if (counts) {
+		cJSON_AddNumberToObject(counts, "created", e ? e->n_created : 0);
+		cJSON_AddNumberToObject(counts, "adopted", e ? e->n_adopted : 0);
+		cJSON_AddNumberToObject(counts, "done_before", e ? e->n_done_before : 0);
+		cJSON_AddNumberToObject(counts, "skipped", e ? e->n_skipped : 0);
+		cJSON_AddNumberToObject(counts, "failed", e ? e->n_failed : 0);
+	}
+	if (e && e->journal) {
+		cJSON *doc = journal_snapshot(e->journal);
+
+		cJSON_AddItemToObject(j, "resources", cmd_json_resources(doc));
+		cJSON_Delete(doc);
+	} else {
+		cJSON_AddItemToObject(j, "resources", cJSON_CreateArray());
+	}
+	if (!ok)
+		cmd_json_fail(j, err, failed);
+	cmd_json_print(j);
+}
+
 static int deploy_exec(struct ew_options *opts)
 {
-	struct spec *s = cmd_load_spec(opts);
+	struct aws_error err, first;
+	struct spec *s = cmd_load_spec_err(opts, &err);
 	struct ew_context *ctx = NULL;
 	struct engine *e = NULL;
 	struct queue *q = NULL;
 	struct engine_options eo = { 0 };
-	struct aws_error err;
 	char *state_dir = NULL;
+	const char *failed = NULL; /* for JSON: what stopped us early */
+	char first_key[128] = "";  /* the action that failed first */
 	const char *scale;
 	int rc = EXIT_BAD_INPUT, ok = 0, cancelled = 0;
 	char buf[700];
 
-	aws_error_clear(&err);
-	if (!s)
+	aws_error_clear(&first);
+	if (!s) {
+		if (opts->output_json) {
+			cJSON *j = cmd_json_new("deploy");
+			cmd_json_fail(j, &err, "spec");
+			cmd_json_print(j);
+		}
 		return EXIT_BAD_INPUT;
+	}
+	aws_error_clear(&err);
+	failed = "options";
 	if (!opts->yes && !isatty(STDIN_FILENO)) {
 		fprintf(stderr, _("%s: deploy creates AWS resources that cost money; "
 				  "give --yes to go ahead without a terminal\n"), PACKAGE);
+		aws_error_set(&err, AWS_ERR_INPUT, "NeedsYes", "%s",
+			      _("give --yes to go ahead without a terminal"));
 		goto out;
 	}
 	state_dir = cmd_state_dir(opts);
 	if (!state_dir) {
 		fprintf(stderr, _("%s: no state directory: give --state-dir\n"), PACKAGE);
+		aws_error_set(&err, AWS_ERR_INPUT, "StateDir", "%s", _("no state directory"));
 		goto out;
 	}
 	/* The spec's region, unless the command line chose one. */
@@ -125,24 +177,33 @@ static int deploy_exec(struct ew_options *opts)
 	 * shrink the waiters' delays (botocore's are 15 s). */
 	scale = getenv("ECSW_WAITER_DELAY_SCALE");
 	eo.delay_scale = scale ? atof(scale) : 1.0;
+	failed = "start";
 	if (engine_new(NULL, s, &eo, &e, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, aws_error_format(&err, buf, sizeof buf));
 		goto out;
 	}
 	if (!opts->yes && !confirm(e->plan)) {
 		fprintf(stderr, _("%s: nothing was done\n"), PACKAGE);
+		aws_error_set(&err, AWS_ERR_CANCELLED, "NotConfirmed", "%s", _("nothing was done"));
+		failed = "confirmation";
 		goto out;
 	}
 	rc = EXIT_FAILED;
+	failed = "credentials";
 	if (context_open(opts, true, &ctx, &err) < 0) {
+		if (err.kind == AWS_ERR_CONFIG || err.kind == AWS_ERR_INPUT)
+			rc = EXIT_BAD_INPUT;
 		fprintf(stderr, "%s: %s\n", PACKAGE, aws_error_format(&err, buf, sizeof buf));
 		goto out;
 	}
+	failed = "start";
 	e->client = ctx->client;
 	e->call_many = client_call_many;
 	e->call_ctx = ctx->client;
-	if (deploy_register_locals(e, ctx->client) < 0)
+	if (deploy_register_locals(e, ctx->client) < 0) {
+		aws_error_set(&err, AWS_ERR_NOMEM, "OutOfMemory", "%s", _("out of memory"));
 		goto out;
+	}
 	if (queue_start(e, &q, &err) < 0 || queue_post(q, QCMD_RUN_ALL, NULL, NULL) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, aws_error_format(&err, buf, sizeof buf));
 		goto out;
@@ -166,21 +227,29 @@ static int deploy_exec(struct ew_options *opts)
 			} else if (ev->type != QEV_FAILED || ev->key) {
 				print_event(e, ev);
 			}
+			/* The first failure, for the JSON summary. */
+			if (ev->type == QEV_FAILED && first.kind == AWS_ERR_NONE) {
+				first = ev->err;
+				snprintf(first_key, sizeof first_key, "%s",
+					 ev->key ? ev->key : "");
+			}
 			queue_event_free(ev);
 		}
 	}
 	fprintf(stderr, _("%d created, %d found existing, %d done before, %d skipped, %d failed\n"),
 		e->n_created, e->n_adopted, e->n_done_before, e->n_skipped, e->n_failed);
-	if (opts->output_json) {
-		cJSON *j = journal_snapshot(e->journal);
-		char *txt = j ? cJSON_Print(j) : NULL;
-		if (txt)
-			printf("%s\n", txt);
-		free(txt);
-		cJSON_Delete(j);
-	}
 	rc = ok ? EXIT_OK : cancelled ? EXIT_INTERRUPTED : EXIT_FAILED;
+	if (!ok && first.kind == AWS_ERR_NONE)
+		aws_error_set(&first, cancelled ? AWS_ERR_CANCELLED : AWS_ERR_INTERNAL,
+			      cancelled ? "Cancelled" : "Failed", "%s",
+			      cancelled ? _("cancelled") : _("stopped with errors"));
+	if (opts->output_json)
+		print_summary_json(s, opts->region, e, ok, cancelled, &first,
+				   first_key[0] ? first_key : NULL);
+	failed = NULL;
 out:
+	if (failed && opts->output_json)
+		print_summary_json(s, opts->region, e, 0, ew_interrupted, &err, failed);
 	queue_free(q);
 	engine_free(e);
 	context_free(ctx);

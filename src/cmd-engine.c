@@ -11,10 +11,19 @@
 
 struct spec *cmd_load_spec(const struct ew_options *opts)
 {
+	struct aws_error err;
+
+	return cmd_load_spec_err(opts, &err);
+}
+
+struct spec *cmd_load_spec_err(const struct ew_options *opts, struct aws_error *err)
+{
 	struct spec *s = spec_new_defaults();
 	struct spec_problems pr;
 
+	aws_error_clear(err);
 	if (!s) {
+		aws_error_set(err, AWS_ERR_NOMEM, "OutOfMemory", "%s", _("out of memory"));
 		fprintf(stderr, "%s: %s\n", PACKAGE, _("out of memory"));
 		return NULL;
 	}
@@ -30,6 +39,10 @@ struct spec *cmd_load_spec(const struct ew_options *opts)
 	if (!pr.count)
 		spec_validate(s, &pr);
 	if (pr.count) {
+		aws_error_set(err, AWS_ERR_INPUT, "InvalidSpec", "%s%s%s", pr.items[0].key,
+			      pr.items[0].key[0] ? ": " : "", pr.items[0].message);
+		if (opts->spec_file)
+			aws_error_where(err, "%s", opts->spec_file);
 		for (size_t i = 0; i < pr.count; i++)
 			fprintf(stderr, "%s: %s: %s\n", PACKAGE, pr.items[i].key,
 				pr.items[i].message);

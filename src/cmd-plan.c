@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cmd-engine.h"
+#include "cmd-json.h"
 #include "i18n.h"
 #include "plan.h"
 #include "step.h"
@@ -69,34 +70,41 @@ static void print_text(const struct plan *p)
 
 static int plan_exec(struct ew_options *opts)
 {
-	struct spec *s = cmd_load_spec(opts);
-	struct plan *p = NULL;
 	struct aws_error err;
+	struct spec *s = cmd_load_spec_err(opts, &err);
+	struct plan *p = NULL;
 	int rc = EXIT_BAD_INPUT;
 
-	aws_error_clear(&err);
-	if (!s)
+	if (!s) {
+		if (opts->output_json) {
+			cJSON *j = cmd_json_new("plan");
+			cmd_json_fail(j, &err, "spec");
+			cmd_json_print(j);
+		}
 		return EXIT_BAD_INPUT;
+	}
 	if (plan_build(s, &p, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, err.message);
+		if (opts->output_json) {
+			cJSON *j = cmd_json_new("plan");
+			cmd_json_fail(j, &err, "plan");
+			cmd_json_print(j);
+		}
 		goto out;
 	}
 	if (opts->output_json) {
+		/* {command, ok, sections: [...], spec} (ecs-wizard(1)). */
 		cJSON *j = plan_to_json(p);
-		char *txt;
-		if (j)
+
+		if (j) {
+			cJSON_AddStringToObject(j, "command", "plan");
+			cJSON_AddBoolToObject(j, "ok", 1);
 			cJSON_AddItemToObject(j, "spec", spec_to_json(s));
-		txt = j ? cJSON_Print(j) : NULL;
-		if (!txt) {
-			cJSON_Delete(j);
-			goto out;
 		}
-		printf("%s\n", txt);
-		free(txt);
-		cJSON_Delete(j);
-	} else {
-		print_text(p);
+		rc = cmd_json_print(j) == 0 ? EXIT_OK : EXIT_FAILED;
+		goto out;
 	}
+	print_text(p);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 out:
 	plan_free(p);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd-json.h"
 #include "context.h"
 #include "i18n.h"
 #include "interrupt.h"
@@ -61,13 +62,14 @@ static void print_text(const struct preflight_result *r)
 
 static void print_json(const struct preflight_result *r, const struct aws_error *err)
 {
+	/* preflight_to_json's fields plus the envelope's {command, ok}. */
 	cJSON *obj = preflight_to_json(r, err);
-	char *text = obj ? cJSON_Print(obj) : NULL;
 
-	if (text)
-		printf("%s\n", text);
-	free(text);
-	cJSON_Delete(obj);
+	if (obj) {
+		cJSON_AddStringToObject(obj, "command", "preflight");
+		cJSON_AddBoolToObject(obj, "ok", !err || err->kind == AWS_ERR_NONE);
+	}
+	cmd_json_print(obj);
 }
 
 static int preflight_exec(struct ew_options *opts)
