@@ -4,10 +4,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd-engine.h"
 #include "i18n.h"
 #include "journal.h"
+
+int cmd_load_config_defaults(struct spec *s, const struct ew_options *opts,
+			     struct spec_problems *pr)
+{
+	char path[4096];
+	int n;
+
+	if (!opts->config_dir)
+		return 0;
+	n = snprintf(path, sizeof path, "%s/defaults.json", opts->config_dir);
+	if (n < 0 || (size_t)n >= sizeof path || access(path, F_OK) != 0)
+		return 0;
+	return spec_load_file(s, path, pr);
+}
 
 struct spec *cmd_load_spec(const struct ew_options *opts)
 {
@@ -28,7 +43,8 @@ struct spec *cmd_load_spec_err(const struct ew_options *opts, struct aws_error *
 		return NULL;
 	}
 	spec_problems_init(&pr);
-	if (opts->spec_file)
+	cmd_load_config_defaults(s, opts, &pr);
+	if (!pr.count && opts->spec_file)
 		spec_load_file(s, opts->spec_file, &pr);
 	if (!pr.count && opts->name) {
 		cJSON *o = cJSON_CreateObject();

@@ -4,7 +4,8 @@
 --output json on preflight, plan, status and deploy: one object on stdout,
 also on failure, with the fields ecs-wizard(1) documents (JSON OUTPUT) and
 the documented exit statuses (0 ok, 1 failed step, 2 bad input). The state
-directory follows XDG_STATE_HOME when --state-dir is not given. --log FILE
+directory follows XDG_STATE_HOME when --state-dir is not given, and
+$XDG_CONFIG_HOME/ecs-wizard/defaults.json gives the user's defaults. --log FILE
 gets one line per AWS request with its request id, and no secret. NO_COLOR
 takes the colours off the wizard (tmux shows the escape sequences).
 
@@ -66,6 +67,19 @@ def check_plan(tmp, env):
     sub = next((a for a in acts if a.get("key") == "subnet-public-1"), {})
     ck.check("vpc" in sub.get("depends", []), "plan: depends lists earlier keys")
     ck.eq(doc.get("spec", {}).get("name"), "std", "plan: the spec it was built from")
+
+    # $XDG_CONFIG_HOME/ecs-wizard/defaults.json: the user's defaults,
+    # under the spec file.
+    cfg = os.path.join(tmp, "xdg-config")
+    os.makedirs(os.path.join(cfg, "ecs-wizard"))
+    E.write_json(os.path.join(cfg, "ecs-wizard", "defaults.json"),
+                 {"vpc_cidr": "10.20.0.0/16", "admin_cidr": "192.0.2.0/24"})
+    p, doc = run(["plan", "--spec", os.path.join(tmp, "std.json"), "--output", "json"],
+                 dict(env, XDG_CONFIG_HOME=cfg))
+    spec = (doc or {}).get("spec", {})
+    ck.eq((p.returncode, spec.get("vpc_cidr"), spec.get("admin_cidr")),
+          (0, "10.20.0.0/16", "203.0.113.7/32"),
+          "defaults.json under XDG_CONFIG_HOME fills in what the spec leaves out")
 
     bad = os.path.join(tmp, "bad.json")
     E.write_json(bad, {"region": "mars-1"})
