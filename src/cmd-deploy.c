@@ -7,6 +7,7 @@
  * is nobody to ask. */
 #include "config.h"
 
+#include <ctype.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ static int client_call_many(void *ctx, struct aws_call_spec *calls, int n)
 static int confirm(const struct plan *p)
 {
 	char line[16];
+	const char *yes;
 	int creates = 0;
 
 	for (int i = 0; i < p->count; i++)
@@ -41,8 +43,14 @@ static int confirm(const struct plan *p)
 		creates, PACKAGE);
 	if (!fgets(line, sizeof line, stdin))
 		return 0;
-	/* 'y' always; rpmatch() adds the locale's own yes ("o" in French). */
-	return line[0] == 'y' || line[0] == 'Y' || rpmatch(line) == 1;
+	/* 'y' always; rpmatch() adds the locale's own yes, and the first
+	 * letter of the translated "yes" covers a translation used in
+	 * another locale (LANGUAGE=fr with C.UTF-8: "o" for "oui"). */
+	/* TRANSLATORS: its first letter answers the [y/N] question. */
+	yes = _("yes");
+	return line[0] == 'y' || line[0] == 'Y' || rpmatch(line) == 1 ||
+	       (line[0] != '\n' && tolower((unsigned char)line[0]) ==
+				     tolower((unsigned char)yes[0]));
 }
 
 static void print_event(const struct engine *e, const struct queue_event *ev)

@@ -14,6 +14,7 @@ Runs inside `unshare -n` (loopback only): nothing here talks to AWS.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -155,6 +156,30 @@ def main():
         t.keys("F10")
         s = t.wait_text("Quitter ecs-wizard ?", 20)
         c.check(s is not None, "TUI: the quit question in French\n" + t.screen())
+        t.close()
+
+        # deploy's question on a terminal: French, and "o" (oui) is a yes.
+        # The endpoint is a closed loopback port: the run then fails at
+        # once, having started (exit status 1), which it would not if "o"
+        # had been taken as no (exit status 2, nothing done).
+        d = os.path.join(tmp, "deploy")
+        os.makedirs(d)
+        t = Term(d, ["deploy", "--spec", os.path.join(tmp, "spec.json"), "--endpoint-url",
+                     "http://127.0.0.1:9", "--state-dir", os.path.join(d, "state")],
+                 env_extra=dict(env, AWS_ACCESS_KEY_ID="AKIDTESTTEST", AWS_REGION="us-east-1",
+                                AWS_SECRET_ACCESS_KEY="secret-for-a-closed-port",
+                                AWS_MAX_ATTEMPTS="1"))
+        s = t.wait(lambda x: re.search(r"Cela crée \d+ ressources AWS \(voir « ecs-wizard plan »\)\. "
+                                       r"Continuer \? \[o/N\]", x) is not None, 60)
+        c.check(s is not None, "deploy: the confirmation in French, plural\n" + t.screen())
+        t.type("o")
+        t.keys("Enter")
+        s = t.wait_text("Déploiement de ecsdocs dans us-east-1", 60)
+        c.check(s is not None, "deploy: « o » answers yes\n" + t.screen())
+        status = os.path.join(d, "exit")
+        t.wait(lambda x: os.path.exists(status) and open(status).read().strip() != "", 120)
+        c.eq(open(status).read().strip() if os.path.exists(status) else None, "1",
+             "deploy against a closed port: exit status 1")
     finally:
         if t:
             t.close()
