@@ -16,6 +16,7 @@
 #include "context.h"
 #include "cost-refresh.h"
 #include "cost.h"
+#include "cmd-json.h"
 #include "i18n.h"
 #include "interrupt.h"
 #include "plan.h"
@@ -37,7 +38,12 @@ static const char *role_word(int role)
 
 static void print_text(const struct plan *p)
 {
-	int section = -1;
+	int section = -1, role_cols = 9;
+
+	/* The role column fits the longest translated role word. */
+	for (int r = PLAN_LOOKUP; r <= PLAN_LOCAL; r++)
+		if (i18n_width(role_word(r)) > role_cols)
+			role_cols = i18n_width(role_word(r));
 
 	for (int i = 0; i < p->count; i++) {
 		const struct plan_action *a = &p->actions[i];
@@ -50,17 +56,18 @@ static void print_text(const struct plan *p)
 					       a->section, _(steps[k]->title));
 			section = a->section;
 		}
-		printf("  %-9s %-28s %s\n", role_word(a->role), a->key,
-		       *a->name ? a->name : a->kind);
+		printf("  ");
+		i18n_fpad(stdout, role_word(a->role), role_cols);
+		printf(" %-28s %s\n", a->key, *a->name ? a->name : a->kind);
 		params = cJSON_PrintUnformatted(a->params);
 		if (a->role == PLAN_LOCAL)
-			printf("            %s %s\n", a->operation, params ? params : "");
+			printf("%*s%s %s\n", role_cols + 3, "", a->operation, params ? params : "");
 		else
-			printf("            %s %s %s\n", a->service, a->operation,
+			printf("%*s%s %s %s\n", role_cols + 3, "", a->service, a->operation,
 			       params ? params : "");
 		free(params);
 		if (a->depend_count) {
-			printf("            %s", _("after:"));
+			printf("%*s%s", role_cols + 3, "", _("after:"));
 			for (int d = 0; d < a->depend_count; d++)
 				printf(" %s", a->depends[d]);
 			printf("\n");
@@ -148,19 +155,29 @@ static void print_cost(const struct cost_estimate *e)
 
 static int plan_exec(struct ew_options *opts)
 {
-	struct spec *s = cmd_load_spec(opts);
-	struct plan *p = NULL;
 	struct aws_error err;
+	struct spec *s = cmd_load_spec_err(opts, &err);
+	struct plan *p = NULL;
 	struct cost_estimate cost;
 	int have_cost = 0;
 	int rc = EXIT_BAD_INPUT;
 
-	aws_error_clear(&err);
 	memset(&cost, 0, sizeof(cost));
-	if (!s)
+	if (!s) {
+		if (opts->output_json) {
+			cJSON *j = cmd_json_new("plan");
+			cmd_json_fail(j, &err, "spec");
+			cmd_json_print(j);
+		}
 		return EXIT_BAD_INPUT;
+	}
 	if (plan_build(s, &p, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, err.message);
+		if (opts->output_json) {
+			cJSON *j = cmd_json_new("plan");
+			cmd_json_fail(j, &err, "plan");
+			cmd_json_print(j);
+		}
 		goto out;
 	}
 	if (opts->refresh_prices) {
@@ -170,27 +187,24 @@ static int plan_exec(struct ew_options *opts)
 	}
 	have_cost = estimate(s, p, &cost) == 0;
 	if (opts->output_json) {
+		/* {command, ok, sections: [...], spec, cost} (ecs-wizard(1)). */
 		cJSON *j = plan_to_json(p);
-		char *txt;
-		if (j)
+
+		if (j) {
+			cJSON_AddStringToObject(j, "command", "plan");
+			cJSON_AddBoolToObject(j, "ok", 1);
 			cJSON_AddItemToObject(j, "spec", spec_to_json(s));
-		if (j && have_cost)
-			cJSON_AddItemToObject(j, "cost", cost_to_json(&cost));
-		else if (j)
-			cJSON_AddNullToObject(j, "cost");
-		txt = j ? cJSON_Print(j) : NULL;
-		if (!txt) {
-			cJSON_Delete(j);
-			goto out;
+			if (have_cost)
+				cJSON_AddItemToObject(j, "cost", cost_to_json(&cost));
+			else
+				cJSON_AddNullToObject(j, "cost");
 		}
-		printf("%s\n", txt);
-		free(txt);
-		cJSON_Delete(j);
-	} else {
-		print_text(p);
-		if (have_cost)
-			print_cost(&cost);
+		rc = cmd_json_print(j) == 0 ? EXIT_OK : EXIT_FAILED;
+		goto out;
 	}
+	print_text(p);
+	if (have_cost)
+		print_cost(&cost);
 	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 out:
 	cost_estimate_free(&cost);

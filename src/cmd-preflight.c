@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd-json.h"
 #include "context.h"
 #include "i18n.h"
 #include "interrupt.h"
@@ -83,20 +84,20 @@ static void print_findings(const struct pf_findings *f)
 static void print_json(const struct preflight_result *r, const struct aws_error *err,
 		       const struct pf_findings *f)
 {
+	/* preflight_to_json's fields plus the envelope's {command, ok}. */
 	cJSON *obj = preflight_to_json(r, err);
-	char *text;
 
 	if (obj && f) {
 		cJSON_AddItemToObject(obj, "checks", pf_findings_to_json(f));
 		cJSON_AddNumberToObject(obj, "problems", f->problems);
 		cJSON_AddNumberToObject(obj, "unchecked", f->unchecked);
 	}
-	text = obj ? cJSON_Print(obj) : NULL;
 
-	if (text)
-		printf("%s\n", text);
-	free(text);
-	cJSON_Delete(obj);
+	if (obj) {
+		cJSON_AddStringToObject(obj, "command", "preflight");
+		cJSON_AddBoolToObject(obj, "ok", !err || err->kind == AWS_ERR_NONE);
+	}
+	cmd_json_print(obj);
 }
 
 static int preflight_exec(struct ew_options *opts)

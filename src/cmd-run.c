@@ -64,6 +64,14 @@ static void print_event(const struct engine *e, const struct queue_event *ev)
 enum cmd_run_result cmd_run_queue(struct engine *e, struct queue *q,
 				  enum queue_command_type type)
 {
+	return cmd_run_queue_first(e, q, type, NULL, NULL, 0);
+}
+
+enum cmd_run_result cmd_run_queue_first(struct engine *e, struct queue *q,
+					enum queue_command_type type,
+					struct aws_error *first, char *first_key,
+					size_t key_size)
+{
 	int idle = 0, ok = 0, cancelled = 0, checked = 0;
 	char buf[700];
 
@@ -93,6 +101,11 @@ enum cmd_run_result cmd_run_queue(struct engine *e, struct queue *q,
 			} else if (ev->type != QEV_FAILED || ev->key) {
 				checked |= ev->type == QEV_CHECK && !ev->ok;
 				print_event(e, ev);
+			}
+			if (first && ev->type == QEV_FAILED && first->kind == AWS_ERR_NONE) {
+				*first = ev->err;
+				if (first_key && key_size)
+					snprintf(first_key, key_size, "%s", ev->key ? ev->key : "");
 			}
 			queue_event_free(ev);
 		}

@@ -21,6 +21,13 @@ enum cmd_run_result {
 enum cmd_run_result cmd_run_queue(struct engine *e, struct queue *q,
 				  enum queue_command_type type);
 
+/* The same, keeping the first failure reported (err and action key) for
+ * a summary; first's kind stays AWS_ERR_NONE when nothing failed. */
+enum cmd_run_result cmd_run_queue_first(struct engine *e, struct queue *q,
+					enum queue_command_type type,
+					struct aws_error *first, char *first_key,
+					size_t key_size);
+
 /* The bastion settings from the options and the context's client (all
  * borrowed: opts and ctx must outlive cfg's use). */
 void cmd_bastion_config(const struct ew_options *opts, const struct ew_context *ctx,

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cmd-engine.h"
+#include "cmd-json.h"
 #include "i18n.h"
 #include "journal.h"
 
@@ -16,6 +17,20 @@ static const char *str(const cJSON *o, const char *field)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field);
 	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* In JSON mode the failure goes to stdout too, as {command, ok: false,
+ * error}; the one line on stderr stays for people. */
+static void json_failure(const struct ew_options *opts, const struct aws_error *err,
+			 const char *failed)
+{
+	cJSON *j;
+
+	if (!opts->output_json)
+		return;
+	j = cmd_json_new("status");
+	cmd_json_fail(j, err, failed);
+	cmd_json_print(j);
 }
 
 static int status_exec(struct ew_options *opts)
@@ -31,47 +46,42 @@ static int status_exec(struct ew_options *opts)
 
 	aws_error_clear(&err);
 	if (!name) {
-		s = cmd_load_spec(opts);
-		if (!s)
+		s = cmd_load_spec_err(opts, &err);
+		if (!s) {
+			json_failure(opts, &err, "spec");
 			goto out;
+		}
 		name = s->name;
 	}
 	if (!state_dir) {
 		fprintf(stderr, _("%s: no state directory: give --state-dir\n"), PACKAGE);
+		aws_error_set(&err, AWS_ERR_INPUT, "StateDir", "%s", _("no state directory"));
+		json_failure(opts, &err, "journal");
 		goto out;
 	}
 	if (journal_load(state_dir, name, &j, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, aws_error_format(&err, buf, sizeof buf));
+		json_failure(opts, &err, "journal");
+		goto out;
+	}
+	if (opts->output_json) {
+		/* {command, ok, name, journal, resources: [...]} */
+		cJSON *out = cmd_json_new("status");
+
+		if (out) {
+			cJSON_AddStringToObject(out, "name", name);
+			cJSON_AddStringToObject(out, "journal", journal_path(j));
+			cJSON_AddItemToObject(out, "resources",
+					      cmd_json_resources(journal_doc(j)));
+		}
+		rc = cmd_json_print(out) == 0 ? EXIT_OK : EXIT_FAILED;
 		goto out;
 	}
 	res = cJSON_GetObjectItemCaseSensitive(journal_doc(j), "resources");
-	if (opts->output_json) {
-		cJSON *out = cJSON_CreateObject(), *list = cJSON_CreateArray();
-		char *txt;
-		cJSON_AddStringToObject(out, "name", name);
-		cJSON_AddStringToObject(out, "journal", journal_path(j));
-		cJSON_ArrayForEach(r, res) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "key", r->string);
-			cJSON_AddStringToObject(o, "kind", str(r, "kind"));
-			cJSON_AddStringToObject(o, "name", str(r, "name"));
-			cJSON_AddStringToObject(o, "id", str(r, "id"));
-			cJSON_AddStringToObject(o, "arn", str(r, "arn"));
-			cJSON_AddStringToObject(o, "state", str(r, "state"));
-			cJSON_AddItemToArray(list, o);
-		}
-		cJSON_AddItemToObject(out, "resources", list);
-		txt = cJSON_Print(out);
-		if (txt)
-			printf("%s\n", txt);
-		free(txt);
-		cJSON_Delete(out);
-	} else {
-		printf(_("Deployment %s (%s)\n"), name, journal_path(j));
-		cJSON_ArrayForEach(r, res)
-			printf("  %-32s %-28s %-9s %s\n", r->string, str(r, "kind"),
-			       str(r, "state"), str(r, "id"));
-	}
+	printf(_("Deployment %s (%s)\n"), name, journal_path(j));
+	cJSON_ArrayForEach(r, res)
+		printf("  %-32s %-28s %-9s %s\n", r->string, str(r, "kind"),
+		       str(r, "state"), str(r, "id"));
 	rc = EXIT_OK;
 out:
 	journal_close(j);

@@ -14,6 +14,7 @@
 
 #include "deploy-local.h"
 #include "ecr_push.h"
+#include "i18n.h"
 #include "interrupt.h"
 #include "jpath.h"
 
@@ -55,7 +56,7 @@ static int image_push(void *ctx, struct engine *e, const struct plan_action *a,
 	token = (cJSON *)jpath_get(out, "authorizationData[0].authorizationToken");
 	if (!cJSON_IsString(token)) {
 		aws_error_set(err, AWS_ERR_PARSE, "NoAuthorizationToken",
-			      "GetAuthorizationToken answered without a token");
+			      _("GetAuthorizationToken answered without a token"));
 		goto out;
 	}
 	if (ecr_decode_token(token->valuestring, &user, &password, err) < 0)

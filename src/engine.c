@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 
 #include "engine.h"
+#include "i18n.h"
 #include "jpath.h"
 #include "waiter.h"
 
@@ -140,7 +141,7 @@ int engine_new(struct aws_client *client, const struct spec *spec,
 
 	*out = NULL;
 	if (!e) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		return -1;
 	}
 	e->client = client;
@@ -149,7 +150,7 @@ int engine_new(struct aws_client *client, const struct spec *spec,
 	e->delay_scale = opt->delay_scale > 0 ? opt->delay_scale : 1.0;
 	e->state_dir = xstrdup(opt->state_dir);
 	if (!e->state_dir) {
-		aws_error_set(err, AWS_ERR_INPUT, "StateDir", "no state directory");
+		aws_error_set(err, AWS_ERR_INPUT, "StateDir", _("no state directory"));
 		goto fail;
 	}
 	if (plan_build(spec, &e->plan, err) < 0)
@@ -312,7 +313,7 @@ static int save_secret(struct engine *e, const struct plan_action *a, cJSON *out
 	size_t len, off = 0;
 
 	if (!cJSON_IsString(s)) {
-		aws_error_set(err, AWS_ERR_PARSE, "NoSecret", "%s: the answer has no %s",
+		aws_error_set(err, AWS_ERR_PARSE, "NoSecret", _("%s: the answer has no %s"),
 			      a->key, a->secret_path);
 		return -1;
 	}
@@ -382,7 +383,7 @@ static void start_wait(struct exec *x, int i)
 	aws_error_clear(&err);
 	r->w = waiter_find(cJSON_GetObjectItemCaseSensitive(a->wait, "waiter")->valuestring);
 	if (!r->w) {
-		aws_error_set(&err, AWS_ERR_INTERNAL, "UnknownWaiter", "no waiter for %s", a->key);
+		aws_error_set(&err, AWS_ERR_INTERNAL, "UnknownWaiter", _("no waiter for %s"), a->key);
 		fail_run(x, i, &err);
 		return;
 	}
@@ -584,7 +585,7 @@ static void on_find(struct exec *x, int i, const cJSON *output,
 		begin_create(x, i);
 	} else {
 		aws_error_set(&err, AWS_ERR_PARSE, "NotFoundAfterCreate",
-			      "%s was created but cannot be found", a->key);
+			      _("%s was created but cannot be found"), a->key);
 		fail_run(x, i, &err);
 	}
 out:
@@ -656,7 +657,7 @@ static void on_create(struct exec *x, int i, cJSON *output, const struct aws_err
 		if (a->find) {
 			begin_find(x, i, PH_POSTFIND);
 		} else {
-			aws_error_set(&err, AWS_ERR_PARSE, "NoId", "%s: no %s in the answer",
+			aws_error_set(&err, AWS_ERR_PARSE, "NoId", _("%s: no %s in the answer"),
 				      a->key, a->id_path ? a->id_path : "id");
 			fail_run(x, i, &err);
 		}
@@ -690,7 +691,7 @@ static void on_wait(struct exec *x, int i, const cJSON *output, const struct aws
 			fail_run(x, i, cerr);
 		} else {
 			aws_error_set(&err, AWS_ERR_SERVICE, "WaiterFailed",
-				      "%s: %s reached a failure state", a->key, r->w->name);
+				      _("%s: %s reached a failure state"), a->key, r->w->name);
 			fail_run(x, i, &err);
 		}
 		return;
@@ -699,7 +700,7 @@ static void on_wait(struct exec *x, int i, const cJSON *output, const struct aws
 	}
 	if (++r->attempts >= r->w->max_attempts) {
 		aws_error_set(&err, AWS_ERR_TIMEOUT, "WaiterTimeout",
-			      "%s: %s did not succeed after %d attempts", a->key,
+			      _("%s: %s did not succeed after %d attempts"), a->key,
 			      r->w->name, r->attempts);
 		fail_run(x, i, &err);
 		return;
@@ -770,26 +771,26 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 	}
 	e->n_created = e->n_adopted = e->n_done_before = e->n_skipped = e->n_failed = 0;
 	if (!e->call_many) {
-		aws_error_set(err, AWS_ERR_INTERNAL, "NoTransport", "no way to call AWS");
+		aws_error_set(err, AWS_ERR_INTERNAL, "NoTransport", _("no way to call AWS"));
 		return -1;
 	}
 	x.runs = calloc((size_t)n, sizeof *x.runs);
 	calls = calloc((size_t)n, sizeof *calls);
 	who = calloc((size_t)n, sizeof *who);
 	if (!x.runs || !calls || !who) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		goto out;
 	}
 	if (key) {
 		const struct plan_action *a = plan_find(e->plan, key);
 		if (!a) {
-			aws_error_set(err, AWS_ERR_INPUT, "UnknownAction", "no action %s", key);
+			aws_error_set(err, AWS_ERR_INPUT, "UnknownAction", _("no action %s"), key);
 			goto out;
 		}
 		x.only = (int)(a - e->plan->actions);
 		if (deps_state(&x, x.only) != 1) {
 			aws_error_set(err, AWS_ERR_INPUT, "NotReady",
-				      "%s needs the actions before it first", key);
+				      _("%s needs the actions before it first"), key);
 			goto out;
 		}
 	}
@@ -800,7 +801,7 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 		if (e->cancel) {
 			struct aws_error c;
 			aws_error_clear(&c);
-			aws_error_set(&c, AWS_ERR_CANCELLED, "Cancelled", "cancelled");
+			aws_error_set(&c, AWS_ERR_CANCELLED, "Cancelled", _("cancelled"));
 			for (int i = 0; i < n; i++)
 				if (in_flight(&x.runs[i]))
 					fail_run(&x, i, &c);
@@ -821,7 +822,7 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 				struct aws_error d;
 				aws_error_clear(&d);
 				aws_error_set(&d, AWS_ERR_INPUT, "DependencyFailed",
-					      "%s waits on an action that failed",
+					      _("%s waits on an action that failed"),
 					      e->plan->actions[i].key);
 				x.runs[i].phase = PH_FAILED;
 				e->n_failed++;
@@ -941,7 +942,7 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 	}
 	for (int i = 0; i < n; i++)
 		if ((x.only < 0 || i == x.only) && x.runs[i].phase != PH_DONE) {
-			aws_error_set(err, AWS_ERR_INTERNAL, "NotRun", "%s did not run",
+			aws_error_set(err, AWS_ERR_INTERNAL, "NotRun", _("%s did not run"),
 				      e->plan->actions[i].key);
 			goto out;
 		}
@@ -963,7 +964,7 @@ int engine_skip(struct engine *e, const char *key, const char *id,
 	const struct plan_action *a = plan_find(e->plan, key);
 
 	if (!a) {
-		aws_error_set(err, AWS_ERR_INPUT, "UnknownAction", "no action %s", key);
+		aws_error_set(err, AWS_ERR_INPUT, "UnknownAction", _("no action %s"), key);
 		return -1;
 	}
 	if (id) {

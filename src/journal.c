@@ -23,6 +23,7 @@
 
 #include <openssl/rand.h>
 
+#include "i18n.h"
 #include "journal.h"
 
 struct journal {
@@ -94,13 +95,13 @@ static int check_dir(const char *dir, struct aws_error *err)
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		aws_error_set(err, AWS_ERR_CONFIG, "StateDir", "%s is not a directory", dir);
+		aws_error_set(err, AWS_ERR_CONFIG, "StateDir", _("%s is not a directory"), dir);
 		return -1;
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 077)) {
 		aws_error_set(err, AWS_ERR_CONFIG, "StateDirPermissions",
-			      "%s must be a directory of yours with mode 0700 "
-			      "(it is %04o); fix it with chmod 700",
+			      _("%s must be a directory of yours with mode 0700 "
+			      "(it is %04o); fix it with chmod 700"),
 			      dir, (unsigned)(st.st_mode & 07777));
 		return -1;
 	}
@@ -114,7 +115,7 @@ static int make_dirs(const char *dir, struct aws_error *err)
 	int rc = -1;
 
 	if (!copy) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		return -1;
 	}
 	for (char *p = copy + 1; ; p++) {
@@ -151,8 +152,8 @@ static int check_file(const char *path, struct aws_error *err)
 	}
 	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077)) {
 		aws_error_set(err, AWS_ERR_CONFIG, "JournalPermissions",
-			      "%s must be a regular file of yours with mode 0600 "
-			      "(it is %04o); fix it with chmod 600",
+			      _("%s must be a regular file of yours with mode 0600 "
+			      "(it is %04o); fix it with chmod 600"),
 			      path, (unsigned)(st.st_mode & 07777));
 		return -1;
 	}
@@ -172,12 +173,12 @@ static cJSON *read_doc(const char *path, struct aws_error *err)
 	}
 	if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
 	    n > 64L * 1024 * 1024) {
-		aws_error_set(err, AWS_ERR_CONFIG, "Journal", "%s: cannot read", path);
+		aws_error_set(err, AWS_ERR_CONFIG, "Journal", _("%s: cannot read"), path);
 		goto out;
 	}
 	text = malloc((size_t)n + 1);
 	if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
-		aws_error_set(err, AWS_ERR_CONFIG, "Journal", "%s: cannot read", path);
+		aws_error_set(err, AWS_ERR_CONFIG, "Journal", _("%s: cannot read"), path);
 		goto out;
 	}
 	text[n] = '\0';
@@ -186,7 +187,7 @@ static cJSON *read_doc(const char *path, struct aws_error *err)
 		cJSON_Delete(doc);
 		doc = NULL;
 		aws_error_set(err, AWS_ERR_CONFIG, "JournalCorrupt",
-			      "%s is not an ecs-wizard journal", path);
+			      _("%s is not an ecs-wizard journal"), path);
 	}
 out:
 	free(text);
@@ -228,13 +229,13 @@ static int save(struct journal *j, struct aws_error *err)
 
 	if (j->readonly) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "JournalReadOnly",
-			      "%s was opened for reading", j->path);
+			      _("%s was opened for reading"), j->path);
 		return -1;
 	}
 	snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", j->path);
 	text = cJSON_Print(j->doc);
 	if (!text) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		return -1;
 	}
 	fd = mkstemp(tmp);
@@ -303,7 +304,7 @@ static int take_lock(struct journal *j, const char *name, struct aws_error *err)
 	}
 	if (flock(j->lock_fd, LOCK_EX | LOCK_NB) < 0) {
 		aws_error_set(err, AWS_ERR_CONFIG, "JournalBusy",
-			      "another ecs-wizard is working on %s (%s)", name, path);
+			      _("another ecs-wizard is working on %s (%s)"), name, path);
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s.tmp.*", j->path);
@@ -325,7 +326,7 @@ static int open_common(const char *dir, const char *name, int readonly,
 	*out = NULL;
 	if (!name_ok(name)) {
 		aws_error_set(err, AWS_ERR_INPUT, "JournalName",
-			      "deployment name %s cannot name a journal", name ? name : "");
+			      _("deployment name %s cannot name a journal"), name ? name : "");
 		return -1;
 	}
 	if (!readonly && make_dirs(dir, err) < 0)
@@ -338,12 +339,12 @@ static int open_common(const char *dir, const char *name, int readonly,
 		return -1;
 	if (readonly && exists == 1) {
 		aws_error_set(err, AWS_ERR_CONFIG, "NoJournal",
-			      "no deployment called %s in %s", name, dir);
+			      _("no deployment called %s in %s"), name, dir);
 		return -1;
 	}
 	j = calloc(1, sizeof *j);
 	if (!j || !(j->dir = strdup(dir)) || !(j->path = strdup(path))) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		free(j ? j->dir : NULL);
 		free(j);
 		return -1;
@@ -359,13 +360,13 @@ static int open_common(const char *dir, const char *name, int readonly,
 			goto fail_locked;
 		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j->doc, "token_seed"))) {
 			aws_error_set(err, AWS_ERR_CONFIG, "JournalCorrupt",
-				      "%s has no token seed", path);
+				      _("%s has no token seed"), path);
 			goto fail_locked;
 		}
 	} else {
 		j->doc = new_doc(name);
 		if (!j->doc) {
-			aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+			aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 			goto fail_locked;
 		}
 		if (save(j, err) < 0)
@@ -463,7 +464,7 @@ int journal_record_intent(struct journal *j, const char *key, const char *kind,
 	pthread_mutex_lock(&j->lock);
 	r = resource(j, key, 1);
 	if (!r) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		goto out;
 	}
 	set_string(r, "state", state_names[JOURNAL_INTENT]);
@@ -486,7 +487,7 @@ int journal_record_created(struct journal *j, const char *key, const char *id,
 	pthread_mutex_lock(&j->lock);
 	r = resource(j, key, 1);
 	if (!r) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		goto out;
 	}
 	set_string(r, "state", state_names[adopted ? JOURNAL_ADOPTED : JOURNAL_CREATED]);
@@ -512,7 +513,7 @@ int journal_record_state(struct journal *j, const char *key,
 	pthread_mutex_lock(&j->lock);
 	r = resource(j, key, 1);
 	if (!r) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		goto out;
 	}
 	set_string(r, "state", journal_state_name(state));
@@ -531,7 +532,7 @@ int journal_record_ready(struct journal *j, const char *key, struct aws_error *e
 	pthread_mutex_lock(&j->lock);
 	r = resource(j, key, 0);
 	if (!r) {
-		aws_error_set(err, AWS_ERR_INTERNAL, "NoRecord", "%s was never recorded", key);
+		aws_error_set(err, AWS_ERR_INTERNAL, "NoRecord", _("%s was never recorded"), key);
 		goto out;
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(r, "ready");
@@ -561,7 +562,7 @@ int journal_set_meta(struct journal *j, const char *field, const cJSON *value,
 	int rc = -1;
 
 	if (!copy) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		return -1;
 	}
 	pthread_mutex_lock(&j->lock);

@@ -13,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "i18n.h"
 #include "jpath.h"
 #include "plan-build.h"
 #include "step.h"
@@ -434,13 +435,13 @@ static cJSON *resolve_string(const char *s, plan_ref_fn fn, void *ctx,
 	if (next_ref(s, &b, &e) && b == s + 2 && e[1] == '\0') {
 		if (split_ref(b, e, key, sizeof key, path, sizeof path) < 0) {
 			aws_error_set(err, AWS_ERR_INPUT, "BadReference",
-				      "malformed reference %s", s);
+				      _("malformed reference %s"), s);
 			return NULL;
 		}
 		res = fn(ctx, key, path);
 		if (!res)
 			aws_error_set(err, AWS_ERR_INPUT, "UnresolvedReference",
-				      "${%s.%s} is not known yet", key, path);
+				      _("${%s.%s} is not known yet"), key, path);
 		return res;
 	}
 	buf_init(&out, 0);
@@ -450,7 +451,7 @@ static cJSON *resolve_string(const char *s, plan_ref_fn fn, void *ctx,
 		buf_append(&out, s, (size_t)(b - 2 - s));
 		if (split_ref(b, e, key, sizeof key, path, sizeof path) < 0) {
 			aws_error_set(err, AWS_ERR_INPUT, "BadReference",
-				      "malformed reference in %s", s);
+				      _("malformed reference in %s"), s);
 			goto out;
 		}
 		v = fn(ctx, key, path);
@@ -458,7 +459,7 @@ static cJSON *resolve_string(const char *s, plan_ref_fn fn, void *ctx,
 		cJSON_Delete(v);
 		if (!txt) {
 			aws_error_set(err, AWS_ERR_INPUT, "UnresolvedReference",
-				      "${%s.%s} is not known yet", key, path);
+				      _("${%s.%s} is not known yet"), key, path);
 			goto out;
 		}
 		buf_append_str(&out, txt);
@@ -468,7 +469,7 @@ static cJSON *resolve_string(const char *s, plan_ref_fn fn, void *ctx,
 	buf_append_str(&out, s);
 	res = cJSON_CreateString(buf_str(&out));
 	if (!res)
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 out:
 	buf_free(&out);
 	return res;
@@ -501,7 +502,7 @@ cJSON *plan_resolve(const cJSON *params, plan_ref_fn fn, void *ctx,
 			free(txt);
 			if (!out)
 				aws_error_set(err, AWS_ERR_INPUT, "BadWrapper",
-					      "cannot encode value");
+					      _("cannot encode value"));
 			return out;
 		}
 	}
@@ -509,7 +510,7 @@ cJSON *plan_resolve(const cJSON *params, plan_ref_fn fn, void *ctx,
 		return cJSON_Duplicate(params, 0);
 	out = cJSON_IsArray(params) ? cJSON_CreateArray() : cJSON_CreateObject();
 	if (!out) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		return NULL;
 	}
 	cJSON_ArrayForEach(c, params) {
@@ -552,7 +553,7 @@ static void add_ref_dep(void *vctx, const char *key, const char *path)
 	if (!found) {
 		if (!d->bad)
 			aws_error_set(d->err, AWS_ERR_INTERNAL, "BadPlan",
-				      "%s refers to %s, which is not an earlier action",
+				      _("%s refers to %s, which is not an earlier action"),
 				      a->key, key);
 		d->bad = 1;
 		return;
@@ -568,7 +569,7 @@ int plan_build(const struct spec *spec, struct plan **out,
 
 	*out = NULL;
 	if (!p) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		return -1;
 	}
 	for (int i = 0; steps[i]; i++) {
@@ -577,7 +578,7 @@ int plan_build(const struct spec *spec, struct plan **out,
 		if (steps[i]->plan(spec, p, err) < 0)
 			goto out;
 		if (p->oom) {
-			aws_error_set(err, AWS_ERR_NOMEM, "", "cannot build section %d",
+			aws_error_set(err, AWS_ERR_NOMEM, "", _("cannot build section %d"),
 				      steps[i]->section);
 			goto out;
 		}
@@ -587,13 +588,13 @@ int plan_build(const struct spec *spec, struct plan **out,
 		struct plan_action *a = &p->actions[i];
 		if (plan_find(p, a->key) != a) {
 			aws_error_set(err, AWS_ERR_INTERNAL, "BadPlan",
-				      "two actions are called %s", a->key);
+				      _("two actions are called %s"), a->key);
 			goto out;
 		}
 		for (int k = 0; k < a->depend_count; k++)
 			if (!plan_find(p, a->depends[k])) {
 				aws_error_set(err, AWS_ERR_INTERNAL, "BadPlan",
-					      "%s depends on unknown %s", a->key,
+					      _("%s depends on unknown %s"), a->key,
 					      a->depends[k]);
 				goto out;
 			}
@@ -604,7 +605,7 @@ int plan_build(const struct spec *spec, struct plan **out,
 			goto out;
 	}
 	if (p->oom) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		goto out;
 	}
 	*out = p;

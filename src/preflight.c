@@ -121,24 +121,6 @@ int preflight_run(struct ew_context *ctx, const char *instance_type,
 	return 0;
 }
 
-static const char *kind_name(enum aws_error_kind k)
-{
-	switch (k) {
-	case AWS_ERR_NONE: return "none";
-	case AWS_ERR_SERVICE: return "service";
-	case AWS_ERR_NETWORK: return "network";
-	case AWS_ERR_TIMEOUT: return "timeout";
-	case AWS_ERR_PARSE: return "parse";
-	case AWS_ERR_INPUT: return "input";
-	case AWS_ERR_CREDENTIALS: return "credentials";
-	case AWS_ERR_CONFIG: return "config";
-	case AWS_ERR_NOMEM: return "nomem";
-	case AWS_ERR_CANCELLED: return "cancelled";
-	case AWS_ERR_INTERNAL: return "internal";
-	}
-	return "internal";
-}
-
 static void add_string_or_null(cJSON *obj, const char *key, const char *v)
 {
 	if (v)
@@ -170,7 +152,7 @@ cJSON *preflight_to_json(const struct preflight_result *r,
 		e = cJSON_AddObjectToObject(obj, "error");
 		if (e) {
 			add_string_or_null(e, "failed", r->failed);
-			cJSON_AddStringToObject(e, "kind", kind_name(err->kind));
+			cJSON_AddStringToObject(e, "kind", aws_error_kind_name(err->kind));
 			cJSON_AddStringToObject(e, "code", err->code);
 			cJSON_AddStringToObject(e, "message", err->message);
 			cJSON_AddStringToObject(e, "request_id", err->request_id);

@@ -15,6 +15,7 @@
 
 #include "destroy.h"
 #include "engine.h"
+#include "i18n.h"
 #include "queue.h"
 
 struct qcmd {
@@ -135,7 +136,7 @@ static void *worker(void *arg)
 			}
 			/* Not part of the engine yet: refuse rather than pretend. */
 			aws_error_set(&err, AWS_ERR_INTERNAL, "NotImplemented",
-				      "%s is not available in this build", "verify");
+				      _("%s is not available in this build"), "verify");
 			rc = -1;
 			break;
 		}
@@ -152,7 +153,7 @@ int queue_start(struct engine *eng, struct queue **out, struct aws_error *err)
 
 	*out = NULL;
 	if (!q) {
-		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "", _("out of memory"));
 		return -1;
 	}
 	q->eng = eng;
@@ -164,13 +165,13 @@ int queue_start(struct engine *eng, struct queue **out, struct aws_error *err)
 	    fcntl(q->pipe_fd[1], F_SETFL, O_NONBLOCK) < 0 ||
 	    fcntl(q->pipe_fd[0], F_SETFD, FD_CLOEXEC) < 0 ||
 	    fcntl(q->pipe_fd[1], F_SETFD, FD_CLOEXEC) < 0) {
-		aws_error_set(err, AWS_ERR_INTERNAL, "Pipe", "pipe: %s", strerror(errno));
+		aws_error_set(err, AWS_ERR_INTERNAL, "Pipe", _("pipe: %s"), strerror(errno));
 		goto fail;
 	}
 	eng->on_event = push_event;
 	eng->event_ctx = q;
 	if (pthread_create(&q->thread, NULL, worker, q) != 0) {
-		aws_error_set(err, AWS_ERR_INTERNAL, "Thread", "cannot start the worker");
+		aws_error_set(err, AWS_ERR_INTERNAL, "Thread", _("cannot start the worker"));
 		eng->on_event = NULL;
 		goto fail;
 	}

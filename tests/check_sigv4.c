@@ -378,6 +378,7 @@ static int case_cmp(const void *a, const void *b)
 
 static void find_cases(void)
 {
+	const char *shared = getenv("ECSW_SHARED");
 	const char *top = getenv("top_srcdir");
 	static const char *const rel[] = {
 		"../shared/testdata/aws-sigv4-suite/v4",
@@ -387,7 +388,11 @@ static void find_cases(void)
 	DIR *d = NULL;
 	struct dirent *de;
 
-	if (top && *top) {
+	if (shared && *shared) {
+		snprintf(path, sizeof(path), "%s/testdata/aws-sigv4-suite/v4", shared);
+		d = opendir(path);
+	}
+	if (!d && top && *top) {
 		snprintf(path, sizeof(path),
 			 "%s/../shared/testdata/aws-sigv4-suite/v4", top);
 		d = opendir(path);

@@ -59,7 +59,8 @@ def main():
     except ImportError:
         print("client-moto: no boto3; skipping")
         return 77
-    moto = os.path.join(srcdir(), "..", "shared", "tools", "moto-server-ecs")
+    moto = os.path.join(os.environ.get("ECSW_SHARED") or os.path.join(srcdir(), "..", "shared"),
+                        "tools", "moto-server-ecs")
     if not os.path.exists(moto):
         print("client-moto: %s not found; skipping" % moto)
         return 77

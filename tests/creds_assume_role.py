@@ -59,7 +59,8 @@ NO_AUTH_SETUP_CALLS = 7
 
 
 def start_moto(tmp):
-    moto = os.path.join(srcdir(), "..", "shared", "tools", "moto-server-ecs")
+    moto = os.path.join(os.environ.get("ECSW_SHARED") or os.path.join(srcdir(), "..", "shared"),
+                        "tools", "moto-server-ecs")
     if not os.path.exists(moto):
         print("creds_assume_role: %s not found; skipping" % moto)
         sys.exit(77)

@@ -81,7 +81,8 @@ def free_port():
 
 
 def start_moto():
-    moto = os.path.join(srcdir(), '..', 'shared', 'tools', 'moto-server-ecs')
+    moto = os.path.join(os.environ.get('ECSW_SHARED') or os.path.join(srcdir(), '..', 'shared'),
+                        'tools', 'moto-server-ecs')
     if not os.path.exists(moto):
         print('diff_parse: %s not found; skipping' % moto)
         sys.exit(77)

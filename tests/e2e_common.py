@@ -15,7 +15,8 @@ import urllib.request
 
 TOP = os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), ".."))
 BIN = os.environ.get("ECSW_BIN", os.path.join(TOP, "src", "ecs-wizard"))
-MOTO = os.path.join(TOP, "..", "shared", "tools", "moto-server-ecs")
+SHARED = os.environ.get("ECSW_SHARED") or os.path.join(TOP, "..", "shared")
+MOTO = os.path.join(SHARED, "tools", "moto-server-ecs")
 
 
 def enter_netns():

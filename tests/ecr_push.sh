@@ -127,7 +127,7 @@ out6=$(push "docker-archive:$tmp/missing.tar"); rc6=$?
 # that password. Progress must show per layer, the task definition must name
 # the tag pushed, and the password must stay out of every process.
 bin=${top_builddir:-$here/..}/src/ecs-wizard
-moto=${top_srcdir:-$here/..}/../shared/tools/moto-server-ecs
+moto=${ECSW_SHARED:-${top_srcdir:-$here/..}/../shared}/tools/moto-server-ecs
 if [ -x "$moto" ] && [ -x "$bin" ]; then
 	MOTO_PW=123456789012-auth-token
 	printf '%s' "$MOTO_PW" | htpasswd -iBc "$tmp/htpasswd" AWS 2>/dev/null

@@ -8,7 +8,7 @@ set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${ECSW_BIN:=$top_srcdir/src/ecs-wizard}"
-MOTO="$top_srcdir/../shared/tools/moto-server-ecs"
+MOTO="${ECSW_SHARED:-$top_srcdir/../shared}/tools/moto-server-ecs"
 
 # Re-run ourselves in a network namespace that has only loopback.
 if [ -z "${ECSW_IN_NETNS:-}" ]; then

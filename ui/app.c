@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cmd-engine.h"
 #include "context.h"
 #include "i18n.h"
 #include "journal.h"
@@ -440,7 +441,8 @@ static int load_spec(struct app *app)
 	if (!app->spec)
 		return -1;
 	spec_problems_init(&pr);
-	if (app->opts->spec_file && spec_load_file(app->spec, app->opts->spec_file, &pr) != 0) {
+	if (cmd_load_config_defaults(app->spec, app->opts, &pr) != 0 ||
+	    (app->opts->spec_file && spec_load_file(app->spec, app->opts->spec_file, &pr) != 0)) {
 		for (size_t i = 0; i < pr.count; i++)
 			fprintf(stderr, "%s: %s\n", pr.items[i].key, pr.items[i].message);
 		rc = -1;

@@ -522,6 +522,7 @@ int ui_lines_wrap(struct ui_lines *out, const char *text, int width)
 	while (*p) {
 		const char *end = p;
 		size_t len;
+		int cols;
 
 		if (*p == '\n') {
 			w[o++] = '\n';
@@ -532,13 +533,14 @@ int ui_lines_wrap(struct ui_lines *out, const char *text, int width)
 		while (*end && *end != ' ' && *end != '\n')
 			end++;
 		len = (size_t)(end - p);
-		if (col > 0 && col + (int)len > width) {
+		cols = i18n_width_n(p, len);
+		if (col > 0 && col + cols > width) {
 			w[o++] = '\n';
 			col = 0;
 		}
 		memcpy(w + o, p, len);
 		o += len;
-		col += (int)len;
+		col += cols;
 		p = end;
 		if (*p == ' ') {
 			if (col < width) {

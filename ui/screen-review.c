@@ -253,7 +253,7 @@ static void review_draw(struct app *app)
 		attron(at);
 		app_put(stdscr, r->button_y, x, app->cols - x, label);
 		attroff(at);
-		x += (int)strlen(label) + 2;
+		x += i18n_width(label) + 2;
 	}
 	if (app->dry_run)
 		app_put(stdscr, r->button_y, x + 2, app->cols - x - 3,

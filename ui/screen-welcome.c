@@ -111,7 +111,7 @@ static void welcome_draw(struct app *app)
 		snprintf(line, sizeof(line), "< %s >", choice_label(i));
 		app_put(stdscr, y, x, app->cols - x, line);
 		attroff(a);
-		x += (int)strlen(line) + 2;
+		x += i18n_width(line) + 2;
 	}
 	app_draw_frame(app, _(" Enter choose  Left/Right move  F1 help  F10 quit"));
 }

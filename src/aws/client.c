@@ -24,6 +24,7 @@
 #include "aws/retry.h"
 #include "aws/sigv4.h"
 #include "aws/transport.h"
+#include "i18n.h"
 
 #define DEFAULT_MAX_CONCURRENCY 8
 #define CANCEL_CHECK_MS 100
@@ -72,7 +73,7 @@ int aws_client_new(const struct aws_client_config *cfg,
 	aws_error_clear(err);
 	if (!cfg->region || !*cfg->region) {
 		aws_error_set(err, AWS_ERR_CONFIG, "NoRegion",
-			      "no region configured");
+			      _("no region configured"));
 		return -1;
 	}
 	c = calloc(1, sizeof(*c));
@@ -109,7 +110,7 @@ int aws_client_new(const struct aws_client_config *cfg,
 	return 0;
 nomem:
 	aws_client_free(c);
-	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", "out of memory");
+	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", _("out of memory"));
 	return -1;
 }
 
@@ -238,13 +239,13 @@ static int call_prepare(struct aws_client *c, struct call_state *cs)
 	cs->svc = aws_model_find(s->service);
 	if (!cs->svc) {
 		aws_error_set(err, AWS_ERR_INPUT, "UnknownService",
-			      "no model for service %s", s->service);
+			      _("no model for service %s"), s->service);
 		return -1;
 	}
 	cs->op = aws_model_operation(cs->svc, s->operation);
 	if (!cs->op) {
 		aws_error_set(err, AWS_ERR_INPUT, "UnknownOperation",
-			      "no model for %s %s", s->service, s->operation);
+			      _("no model for %s %s"), s->service, s->operation);
 		return -1;
 	}
 	cs->once = s->once;
@@ -255,7 +256,7 @@ static int call_prepare(struct aws_client *c, struct call_state *cs)
 			     err) < 0)
 		return -1;
 	if (prefix_path(&cs->base, cs->ep.base_path) < 0) {
-		aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", _("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -298,7 +299,7 @@ static int attempt_start(struct aws_client *c, struct call_state *cs)
 	ret = 0;
 	goto out;
 nomem:
-	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", "out of memory");
+	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", _("out of memory"));
 out:
 	sigv4_state_free(&st);
 	/* The signed copy carries the session token in a header. */
@@ -351,7 +352,7 @@ static void call_fail(struct call_state *cs)
 
 	if (s->err.kind == AWS_ERR_NONE)
 		aws_error_set(&s->err, AWS_ERR_INTERNAL, "Internal",
-			      "call failed without a reason");
+			      _("call failed without a reason"));
 	aws_error_where(&s->err, "%s:%s", s->service, s->operation);
 	cs->phase = CALL_DONE;
 }
@@ -420,7 +421,7 @@ static void call_cancel(struct aws_client *c, struct call_state *cs)
 	}
 	aws_error_clear(&cs->spec->err);
 	aws_error_set(&cs->spec->err, AWS_ERR_CANCELLED, "Cancelled",
-		      "cancelled");
+		      _("cancelled"));
 	call_fail(cs);
 }
 
@@ -436,7 +437,7 @@ int aws_call_many(struct aws_client *c, struct aws_call_spec *calls, int n)
 		for (int i = 0; i < n; i++) {
 			calls[i].output = NULL;
 			aws_error_set(&calls[i].err, AWS_ERR_NOMEM, "NoMemory",
-				      "out of memory");
+				      _("out of memory"));
 		}
 		return -1;
 	}

@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "aws/endpoint.h"
+#include "i18n.h"
 
 /* botocore's endpoints.json, partitions "aws" and "aws-cn". */
 static const char *const known_regions[] = {
@@ -138,12 +139,12 @@ static int parse_url(const char *url, struct aws_endpoint *ep,
 	int ret = -1;
 
 	if (!u) {
-		aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", _("out of memory"));
 		return -1;
 	}
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
 		aws_error_set(err, AWS_ERR_CONFIG, "InvalidEndpoint",
-			      "not a URL: %s", url);
+			      _("not a URL: %s"), url);
 		goto out;
 	}
 	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
@@ -156,19 +157,19 @@ static int parse_url(const char *url, struct aws_endpoint *ep,
 	if (!scheme || (strcmp(scheme, "https") != 0 &&
 			strcmp(scheme, "http") != 0)) {
 		aws_error_set(err, AWS_ERR_CONFIG, "InvalidEndpoint",
-			      "endpoint must be http:// or https://: %s", url);
+			      _("endpoint must be http:// or https://: %s"), url);
 		goto out;
 	}
 	if (!host || !*host || !port) {
 		aws_error_set(err, AWS_ERR_CONFIG, "InvalidEndpoint",
-			      "endpoint has no host: %s", url);
+			      _("endpoint has no host: %s"), url);
 		goto out;
 	}
 	/* Credentials, a query or a fragment in an endpoint are a mistake
 	 * we would otherwise sign and send along. */
 	if (query || user || fragment) {
 		aws_error_set(err, AWS_ERR_CONFIG, "InvalidEndpoint",
-			      "endpoint may not have user, query or fragment");
+			      _("endpoint may not have user, query or fragment"));
 		goto out;
 	}
 	ep->scheme = strdup(scheme);
@@ -199,7 +200,7 @@ static int parse_url(const char *url, struct aws_endpoint *ep,
 	ret = 0;
 	goto out;
 oom:
-	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", "out of memory");
+	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", _("out of memory"));
 out:
 	curl_free(scheme);
 	curl_free(host);
@@ -224,7 +225,7 @@ int endpoint_resolve(const struct aws_service_model *svc, const char *region,
 	memset(out, 0, sizeof(*out));
 	if (!region || !region_valid(region)) {
 		aws_error_set(err, AWS_ERR_INPUT, "InvalidRegion",
-			      "not a region name: %s", region ? region : "");
+			      _("not a region name: %s"), region ? region : "");
 		return -1;
 	}
 	url = configured_url(svc, endpoint_url, &oom);
@@ -261,7 +262,7 @@ int endpoint_resolve(const struct aws_service_model *svc, const char *region,
 	ret = 0;
 	goto out;
 nomem:
-	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", "out of memory");
+	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", _("out of memory"));
 out:
 	free(built);
 	endpoint_free(&ep);

@@ -56,3 +56,21 @@ char *aws_error_format(const struct aws_error *err, char *out, unsigned size)
 		snprintf(out + n, size - n, " (request id %s)", err->request_id);
 	return out;
 }
+
+const char *aws_error_kind_name(enum aws_error_kind k)
+{
+	switch (k) {
+	case AWS_ERR_NONE: return "none";
+	case AWS_ERR_SERVICE: return "service";
+	case AWS_ERR_NETWORK: return "network";
+	case AWS_ERR_TIMEOUT: return "timeout";
+	case AWS_ERR_PARSE: return "parse";
+	case AWS_ERR_INPUT: return "input";
+	case AWS_ERR_CREDENTIALS: return "credentials";
+	case AWS_ERR_CONFIG: return "config";
+	case AWS_ERR_NOMEM: return "nomem";
+	case AWS_ERR_CANCELLED: return "cancelled";
+	case AWS_ERR_INTERNAL: return "internal";
+	}
+	return "internal";
+}

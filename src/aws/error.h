@@ -30,6 +30,9 @@ struct aws_error {
 	char where[256];      /* service:operation, or file:line for config */
 };
 
+/* The kind as a stable lowercase word ("service", "network", ...), for
+ * --output json. */
+const char *aws_error_kind_name(enum aws_error_kind kind);
 /* Reset to "no error". */
 void aws_error_clear(struct aws_error *err);
 /* Set kind, code and a printf-formatted message; where is left alone. */

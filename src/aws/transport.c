@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 
 #include "aws/transport.h"
+#include "i18n.h"
 
 #define USER_AGENT PACKAGE_NAME "/" PACKAGE_VERSION
 
@@ -137,7 +138,7 @@ int aws_connect_to_parse(const char *spec, struct aws_connect_to *rule,
 bad:
 	aws_connect_to_free(rule);
 	aws_error_set(err, AWS_ERR_INPUT, "InvalidConnectTo",
-		      "expected HOST1:PORT1:HOST2:PORT2, got \"%s\"",
+		      _("expected HOST1:PORT1:HOST2:PORT2, got \"%s\""),
 		      spec ? spec : "");
 	return -1;
 }
@@ -234,7 +235,7 @@ int transport_new(const struct transport_config *cfg, struct transport **out,
 nomem:
 	buf_free(&b);
 	transport_free(t);
-	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", "out of memory");
+	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", _("out of memory"));
 	return -1;
 }
 
@@ -454,7 +455,7 @@ struct transport_xfer *transport_start(struct transport *t, const char *url,
 #undef SET
 	if (rc != CURLE_OK || set_method(e, req) < 0) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "CurlSetup",
-			      "libcurl refused an option: %s",
+			      _("libcurl refused an option: %s"),
 			      curl_easy_strerror(rc));
 		goto fail;
 	}
@@ -470,7 +471,7 @@ struct transport_xfer *transport_start(struct transport *t, const char *url,
 	x->started = transport_now();
 	return x;
 nomem:
-	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", "out of memory");
+	aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", _("out of memory"));
 fail:
 	transport_xfer_free(x);
 	return NULL;
@@ -527,7 +528,7 @@ int transport_wait(struct transport *t, int timeout_ms, struct aws_error *err)
 	if (mc == CURLM_OK)
 		mc = curl_multi_perform(t->multi, &running);
 	if (mc != CURLM_OK) {
-		aws_error_set(err, AWS_ERR_INTERNAL, "CurlMulti", "libcurl: %s",
+		aws_error_set(err, AWS_ERR_INTERNAL, "CurlMulti", _("libcurl: %s"),
 			      curl_multi_strerror(mc));
 		return -1;
 	}
@@ -572,18 +573,18 @@ int transport_xfer_result(struct transport_xfer *x,
 
 	if (!x->done) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "NotDone",
-			      "exchange still running");
+			      _("exchange still running"));
 		return -1;
 	}
 	if (x->body_overflow) {
 		aws_error_set(err, AWS_ERR_PARSE, "ResponseTooLarge",
-			      "response larger than %zu bytes",
+			      _("response larger than %zu bytes"),
 			      x->resp.body.cap);
 		return -1;
 	}
 	if (x->header_overflow) {
 		aws_error_set(err, AWS_ERR_PARSE, "ResponseTooLarge",
-			      "more than %d response headers",
+			      _("more than %d response headers"),
 			      TRANSPORT_MAX_HEADERS);
 		return -1;
 	}
@@ -599,7 +600,7 @@ int transport_xfer_result(struct transport_xfer *x,
 			      "%s", detail);
 		return -1;
 	case CURLE_OUT_OF_MEMORY:
-		aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", "out of memory");
+		aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", _("out of memory"));
 		return -1;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:

@@ -92,7 +92,7 @@ static int vpc_plan(const struct spec *s, struct plan *p, struct aws_error *err)
 		zones = 8;
 	if (subnet_cidr(s->vpc_cidr, 0, cidr, sizeof cidr) < 0) {
 		aws_error_set(err, AWS_ERR_INPUT, "vpc_cidr",
-			      "vpc_cidr %s is not an IPv4 CIDR of /28 or larger",
+			      _("vpc_cidr %s is not an IPv4 CIDR of /28 or larger"),
 			      s->vpc_cidr);
 		return -1;
 	}

@@ -39,14 +39,14 @@ static char *read_public_key(const char *private_file, struct aws_error *err)
 	f = fopen(path, "r");
 	if (!f) {
 		aws_error_set(err, AWS_ERR_INPUT, "ssh_key_file",
-			      "ssh_key_file: cannot read the public key %s: %s",
+			      _("ssh_key_file: cannot read the public key %s: %s"),
 			      path, strerror(errno));
 		return NULL;
 	}
 	if (!fgets(line, sizeof line, f)) {
 		fclose(f);
 		aws_error_set(err, AWS_ERR_INPUT, "ssh_key_file",
-			      "ssh_key_file: %s is empty", path);
+			      _("ssh_key_file: %s is empty"), path);
 		return NULL;
 	}
 	fclose(f);

@@ -217,7 +217,7 @@ void dialog_draw(struct app *app)
 	/* Buttons centred on the last inner row. */
 	total = 0;
 	for (int i = 0; i < d->nbuttons; i++)
-		total += (int)strlen(d->buttons[i]) + 5;
+		total += i18n_width(d->buttons[i]) + 5;
 	x = (width - total) / 2;
 	if (x < 1)
 		x = 1;
@@ -230,7 +230,7 @@ void dialog_draw(struct app *app)
 		wattron(d->win, a);
 		mvwprintw(d->win, d->button_y, x, "< %s >", d->buttons[i]);
 		wattroff(d->win, a);
-		x += (int)strlen(d->buttons[i]) + 5;
+		x += i18n_width(d->buttons[i]) + 5;
 	}
 	if (d->kind == UI_DLG_INPUT) {
 		int len = (int)strlen(d->input), shown = width - 6;
@@ -271,7 +271,7 @@ static int mouse_button(struct app *app)
 	for (int i = 0; i < d->nbuttons; i++) {
 		int x0 = d->win_x + d->button_x[i];
 
-		if (me.x >= x0 && me.x < x0 + (int)strlen(d->buttons[i]) + 4)
+		if (me.x >= x0 && me.x < x0 + i18n_width(d->buttons[i]) + 4)
 			return i;
 	}
 	return -1;
