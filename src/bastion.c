@@ -18,7 +18,14 @@
 #define RUNNING_LIMIT 600.0  /* the instance reaching "running" */
 #define SSHD_LIMIT 300.0     /* sshd answering after boot */
 #define CONSOLE_LIMIT 240.0  /* cloud-init printing its fingerprints */
+#define BOOT_LIMIT 900.0    /* cloud-init running the user data (EFS mount) */
 #define POLL_DELAY 10.0
+
+/* Exit 0 once cloud-init has run everything, user data included (it
+ * writes boot-finished last), or on a host without cloud-init. A fixed
+ * command: nothing of the user's is in it. */
+#define BOOT_FINISHED_COMMAND \
+	"test -e /var/lib/cloud/instance/boot-finished || test ! -d /var/lib/cloud"
 
 double bastion_now(void)
 {
@@ -269,6 +276,34 @@ out:
 	return rc;
 }
 
+/* The user data mounts EFS at the mount path; until it has run, a file
+ * written there lands on the bastion's own disk. Wait for cloud-init. */
+static int wait_boot_finished(const struct bastion_config *cfg, struct engine *e,
+			      struct ssh_session *s, struct aws_error *err)
+{
+	double start = bastion_now(), deadline = start + scaled(e, BOOT_LIMIT);
+	int status;
+
+	for (;;) {
+		if (ssh_exec(s, BOOT_FINISHED_COMMAND, &status, err) < 0)
+			return -1;
+		if (status == 0)
+			return 0;
+		if (bastion_now() >= deadline) {
+			aws_error_set(err, AWS_ERR_TIMEOUT, "BastionBooting", "%s",
+				      _("cloud-init has not finished on the bastion, so the "
+					"file system may not be mounted yet; run again later"));
+			aws_error_where(err, "%s", ssh_session_where(s));
+			return -1;
+		}
+		engine_post_waiting(e, "license", NULL,
+				    _("the bastion is still running its user data"),
+				    bastion_now() - start);
+		if (bastion_nap(cfg, scaled(e, POLL_DELAY), err) < 0)
+			return -1;
+	}
+}
+
 static const char *param(const cJSON *params, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
@@ -296,7 +331,7 @@ static int write_license(void *ctx, struct engine *e, const struct plan_action *
 	/* Checked at planning too; read again now, the file may have moved. */
 	if (license_load(file, &data, &len, err) < 0)
 		return -1;
-	if (bastion_open(cfg, e, &s, err) < 0)
+	if (bastion_open(cfg, e, &s, err) < 0 || wait_boot_finished(cfg, e, s, err) < 0)
 		goto out;
 	rc = ssh_write_file_atomic(s, dir, "license.json", data, len, 0644, err);
 out:

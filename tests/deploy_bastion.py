@@ -249,6 +249,27 @@ def main():
         ck.check("license" in p.stderr and "done before" in p.stderr,
                  "after the refusals: the license is done before")
 
+        # 9b. The load balancer's hop: through the bastion when internal,
+        # directly when internet-facing (same deployment, the spec's scheme
+        # read by verify). Port 80 mapped to a closed port names the hop.
+        closed = E.free_port()
+        to_closed = ["--connect-to", ":22:127.0.0.1:%d" % s1.port,
+                     "--connect-to", ":8080:127.0.0.1:%d" % http.port,
+                     "--connect-to", ":80:127.0.0.1:%d" % closed]
+        p = run(moto, dict(base, extra=to_closed), "verify")
+        ck.eq(p.returncode, 1, "internal LB unreachable: exit 1")
+        ck.check(("FAILED %s:80" % dns) in p.stderr and ("-> %s:80 /" % dns) in p.stderr,
+                 "internal LB unreachable: the hop through the bastion is named: " + p.stderr[-600:])
+        pub_path = os.path.join(work, "spec-public.json")
+        E.write_json(pub_path, dict(spec, load_balancer_scheme="internet-facing"))
+        p = run(moto, dict(base, spec=pub_path, extra=to_closed), "verify")
+        ck.eq(p.returncode, 1, "internet-facing LB unreachable: exit 1")
+        ck.check(("http://%s:80/" % dns) in p.stderr and ("-> %s:80" % dns) not in p.stderr,
+                 "internet-facing LB unreachable: the direct hop is named: " + p.stderr[-600:])
+        p = run(moto, dict(base, spec=pub_path, extra=connect_to(s1, http)), "verify")
+        ck.eq(p.returncode, 0, "internet-facing LB: checked directly, exit 0 (%s)" % p.stderr[-600:])
+        ck.check(p.stderr.count("app_version 3.3.2-cpu") >= 2, "internet-facing LB: both app_versions")
+
         # 10. A second deployment with a key pair the wizard creates and
         # --accept-new-host-key. sshd does not know the new key yet: the
         # license fails with AuthFailed; once the key is authorized, a
