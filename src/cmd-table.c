@@ -14,5 +14,7 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_deploy,
 	&cmd_status,
 	&cmd_destroy,
+	&cmd_verify,
+	&cmd_export,
 	NULL,
 };

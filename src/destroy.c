@@ -158,7 +158,7 @@ static int dcall(struct dctx *d, const char *key, const char *service,
 		return CALL_FAILED;
 	}
 	for (int attempt = 0;; attempt++) {
-		struct aws_call_spec c = { .service = service, .operation = operation, .input = input };
+		struct aws_call_spec c = {.service = service, .operation = operation, .input = input};
 		char line[256];
 
 		if (cancelled(d, err))
@@ -214,8 +214,7 @@ static int dwait(struct dctx *d, const char *key, const char *name, cJSON *input
 		return -1;
 	}
 	for (int attempt = 0; attempt < w->max_attempts; attempt++) {
-		struct aws_call_spec c = { .service = w->service, .operation = w->operation,
-					   .input = input };
+		struct aws_call_spec c = {.service = w->service, .operation = w->operation, .input = input};
 		enum waiter_state st;
 
 		if (cancelled(d, err))

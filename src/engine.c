@@ -68,24 +68,52 @@ static char *xstrdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static void post(struct engine *e, enum queue_event_type type, const char *key,
-		 const char *id, const char *text, const struct aws_error *err)
+/* A filled event, or NULL when nobody listens or memory is short. */
+static struct queue_event *event_new(struct engine *e, enum queue_event_type type,
+				     const char *key, const char *id, const char *text,
+				     int ok, const struct aws_error *err)
 {
 	struct queue_event *ev;
 
 	if (!e->on_event)
-		return;
+		return NULL;
 	ev = calloc(1, sizeof *ev);
 	if (!ev)
-		return;
+		return NULL;
 	ev->type = type;
 	ev->key = xstrdup(key);
 	ev->id = xstrdup(id);
 	ev->text = xstrdup(text);
-	ev->ok = type != QEV_FAILED;
+	ev->ok = ok;
 	if (err)
 		ev->err = *err;
-	e->on_event(e->event_ctx, ev);
+	return ev;
+}
+
+void engine_post(struct engine *e, enum queue_event_type type, const char *key,
+		 const char *id, const char *text, int ok, const struct aws_error *err)
+{
+	struct queue_event *ev = event_new(e, type, key, id, text, ok, err);
+
+	if (ev)
+		e->on_event(e->event_ctx, ev);
+}
+
+void engine_post_waiting(struct engine *e, const char *key, const char *id,
+			 const char *text, double elapsed)
+{
+	struct queue_event *ev = event_new(e, QEV_WAITING, key, id, text, 1, NULL);
+
+	if (ev) {
+		ev->elapsed = elapsed;
+		e->on_event(e->event_ctx, ev);
+	}
+}
+
+static void post(struct engine *e, enum queue_event_type type, const char *key,
+		 const char *id, const char *text, const struct aws_error *err)
+{
+	engine_post(e, type, key, id, text, type != QEV_FAILED, err);
 }
 
 void engine_post_progress(struct engine *e, const char *key, long done,
@@ -442,6 +470,14 @@ static void run_local(struct exec *x, int i)
 	for (int k = 0; k < e->local_count; k++) {
 		if (strcmp(e->locals[k].operation, a->operation) != 0)
 			continue;
+		if (!e->locals[k].fn) {
+			/* Left out on purpose this run (ctx says why); nothing
+			 * is journaled, so a later run does it. */
+			e->n_skipped++;
+			post(e, QEV_SKIPPED, a->key, NULL, e->locals[k].ctx, NULL);
+			finish(x, i);
+			return;
+		}
 		params = resolve(e, a->params, NULL, &err);
 		if (!params || journal_record_intent(e->journal, a->key, a->kind, a->name,
 						     &err) < 0 ||
@@ -670,19 +706,7 @@ static void on_wait(struct exec *x, int i, const cJSON *output, const struct aws
 	}
 	r->next_at = now_s() + r->w->delay * e->delay_scale;
 	snprintf(text, sizeof text, "%s", r->w->name);
-	{
-		struct queue_event *ev = calloc(1, sizeof *ev);
-		if (ev && e->on_event) {
-			ev->type = QEV_WAITING;
-			ev->key = xstrdup(a->key);
-			ev->text = xstrdup(text);
-			ev->elapsed = now_s() - r->wait_started;
-			ev->ok = 1;
-			e->on_event(e->event_ctx, ev);
-		} else {
-			free(ev);
-		}
-	}
+	engine_post_waiting(e, a->key, NULL, text, now_s() - r->wait_started);
 }
 
 /* ---- the loop ---- */

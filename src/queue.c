@@ -129,6 +129,10 @@ static void *worker(void *arg)
 			rc = destroy_run(q->eng, &err);
 			break;
 		case QCMD_VERIFY:
+			if (q->eng->verify) {
+				rc = q->eng->verify(q->eng->verify_ctx, q->eng, &err);
+				break;
+			}
 			/* Not part of the engine yet: refuse rather than pretend. */
 			aws_error_set(&err, AWS_ERR_INTERNAL, "NotImplemented",
 				      "%s is not available in this build", "verify");

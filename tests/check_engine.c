@@ -681,6 +681,67 @@ START_TEST(test_queue_single_action_skip_and_refusals)
 }
 END_TEST
 
+/* A local operation left out on purpose is skipped with its reason and not
+ * journaled; QCMD_VERIFY runs the registered checks, whose events and
+ * verdict reach the front end. */
+static int verify_calls;
+
+static int fake_verify(void *ctx, struct engine *e, struct aws_error *err)
+{
+	verify_calls++;
+	engine_post(e, QEV_CHECK, "check-task", "10.0.1.5:8080", ctx, 1, NULL);
+	engine_post_waiting(e, "check-load-balancer", NULL, "HTTP status 503", 2.5);
+	aws_error_set(err, AWS_ERR_NETWORK, "HttpStatus", "HTTP status 503");
+	return -1;
+}
+
+START_TEST(test_local_left_out_and_verify_hook)
+{
+	struct aws_error err;
+	struct queue *q = NULL;
+	struct queue_event *ev;
+	int idles = 0, ok[2] = { -1, -1 }, checked = 0, waited = 0;
+	char reason[128] = "", code[128] = "";
+
+	aws_error_clear(&err);
+	ck_assert_int_eq(engine_register_local(eng, "license", NULL, (void *)"left out"), 0);
+	eng->verify = fake_verify;
+	eng->verify_ctx = (void *)"3.3.2-cpu";
+	ck_assert_int_eq(queue_start(eng, &q, &err), 0);
+	queue_post(q, QCMD_RUN_ALL, NULL, NULL);
+	queue_post(q, QCMD_VERIFY, NULL, NULL);
+	while (idles < 2) {
+		struct pollfd pfd = { queue_event_fd(q), POLLIN, 0 };
+		ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
+		for (ev = queue_next_event(q); ev; ev = queue_next_event(q)) {
+			if (ev->type == QEV_SKIPPED && !strcmp(ev->key, "license"))
+				snprintf(reason, sizeof reason, "%s", ev->text);
+			if (ev->type == QEV_CHECK)
+				checked = ev->ok && !strcmp(ev->text, "3.3.2-cpu") &&
+					  !strcmp(ev->id, "10.0.1.5:8080");
+			if (ev->type == QEV_WAITING && ev->key &&
+			    !strcmp(ev->key, "check-load-balancer"))
+				waited = ev->elapsed > 2.4 && ev->elapsed < 2.6;
+			if (ev->type == QEV_IDLE) {
+				if (idles == 1)
+					snprintf(code, sizeof code, "%s", ev->err.code);
+				ok[idles++] = ev->ok;
+			}
+			queue_event_free(ev);
+		}
+	}
+	queue_free(q);
+	ck_assert_str_eq(reason, "left out");
+	ck_assert_int_eq(journal_state_of(eng->journal, "license"), JOURNAL_NONE);
+	ck_assert_int_eq(ok[0], 1);
+	ck_assert_int_eq(verify_calls, 1);
+	ck_assert(checked);
+	ck_assert(waited);
+	ck_assert_int_eq(ok[1], 0);
+	ck_assert_str_eq(code, "HttpStatus");
+}
+END_TEST
+
 START_TEST(test_key_pair_whose_key_was_lost_is_made_again)
 {
 	struct aws_error err;
@@ -726,6 +787,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_exists_after_a_resend_is_ours);
 	tcase_add_test(tc, test_queue_single_action_skip_and_refusals);
 	tcase_add_test(tc, test_key_pair_whose_key_was_lost_is_made_again);
+	tcase_add_test(tc, test_local_left_out_and_verify_hook);
 	suite_add_tcase(s, tc);
 	return s;
 }

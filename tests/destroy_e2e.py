@@ -7,7 +7,7 @@ with it; a second destroy is a no-op that says so; without --yes nothing is
 removed (exit 2); a destroy killed with SIGKILL midway resumes to the end, one interrupted
 with SIGINT exits 130 and resumes too; a step that fails for good
 (DependencyViolation after its retries) exits 1 with AWS's code, message and
-request id;
+request id; roles a deployment found already there stay, roles it made go;
 a redeploy after a destroy makes everything again."""
 import json
 import os
@@ -148,24 +148,6 @@ def main():
         deploy(moto, std, tmp, state)
         ck.check(len(leftovers(moto, "std")) > 20, "redeploy after destroy makes the resources again")
 
-        # Killed midway, then resumed.
-        proc = subprocess.Popen(destroy_cmd(moto, "std", state, ("--yes",)), env=E.wizard_env(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deleted, lines = 0, []
-        deadline = time.time() + 300
-        for line in proc.stderr:
-            lines.append(line)
-            if re.search(r"\] \S+\s+deleted ", line):
-                deleted += 1
-            if deleted >= 8 or time.time() > deadline:
-                proc.send_signal(signal.SIGKILL)
-                break
-        proc.wait(60)
-        ck.eq(proc.returncode, -signal.SIGKILL, "destroy was killed midway: " + "".join(lines[-5:]))
-        ck.check(len(leftovers(moto, "std")) > 5, "the killed destroy left work to do")
-        p = destroy(moto, "std", state, extra=("--yes", "--delete-images"))
-        check_destroyed(moto, "std", state, p, repo_kept=False, fresh=False)
-
         # Marketplace mode: no EFS; an imported key (its file is the user's).
         key = os.path.join(tmp, "id_test")
         subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", key], check=True)
@@ -209,6 +191,31 @@ def main():
         p = destroy(moto, "mkt", state, extra=("--yes", "--delete-images"))
         check_destroyed(moto, "mkt", state, p, repo_kept=False, fresh=False)
         ck.check(os.path.exists(key), "mkt: the user's own key file stays")
+        # The roles std made, mkt only found: they stay for std.
+        ck.check(role_exists(moto, "ecsInstanceRole") and role_exists(moto, "ecsTaskExecutionRole"),
+                 "mkt: roles it found already there are kept")
+        ck.check(re.search(r"role-instance\s+kept .*existed before", p.stderr) is not None,
+                 "mkt: destroy says the adopted role is kept: " + p.stderr[-400:])
+
+        # Killed midway, then resumed.
+        proc = subprocess.Popen(destroy_cmd(moto, "std", state, ("--yes",)), env=E.wizard_env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deleted, lines = 0, []
+        deadline = time.time() + 300
+        for line in proc.stderr:
+            lines.append(line)
+            if re.search(r"\] \S+\s+deleted ", line):
+                deleted += 1
+            if deleted >= 8 or time.time() > deadline:
+                proc.send_signal(signal.SIGKILL)
+                break
+        proc.wait(60)
+        ck.eq(proc.returncode, -signal.SIGKILL, "destroy was killed midway: " + "".join(lines[-5:]))
+        ck.check(len(leftovers(moto, "std")) > 5, "the killed destroy left work to do")
+        p = destroy(moto, "std", state, extra=("--yes", "--delete-images"))
+        check_destroyed(moto, "std", state, p, repo_kept=False, fresh=False)
+
+        ck.check(not role_exists(moto, "ecsInstanceRole"), "std: the roles it made go with it")
     finally:
         moto.stop()
         subprocess.run(["rm", "-rf", tmp])
