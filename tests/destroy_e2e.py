@@ -24,79 +24,8 @@ import e2e_common as E  # noqa: E402
 E.enter_netns()
 
 ck = E.Checker()
-TAG = "ecs-wizard:deployment"
-
-
-def tagged(items, name, key="Tags", k="Key", v="Value"):
-    return [i for i in items if {t[k]: t[v] for t in (i.get(key) or [])}.get(TAG) == name]
-
-
-def gone_code(fn, *codes):
-    """True when fn raises a ClientError with one of codes (not found)."""
-    try:
-        fn()
-    except Exception as e:  # botocore.exceptions.ClientError
-        code = getattr(e, "response", {}).get("Error", {}).get("Code", "")
-        return code in codes or "NotFound" in code or "NoSuchEntity" in code
-    return False
-
-
-def leftovers(moto, name):
-    """Every resource of deployment name that moto still has, as text."""
-    ec2, left = moto.client("ec2"), []
-    for what, items in (
-            ("vpc", ec2.describe_vpcs()["Vpcs"]),
-            ("subnet", ec2.describe_subnets()["Subnets"]),
-            ("security group", ec2.describe_security_groups()["SecurityGroups"]),
-            ("internet gateway", ec2.describe_internet_gateways()["InternetGateways"]),
-            ("route table", ec2.describe_route_tables()["RouteTables"]),
-            ("elastic ip", ec2.describe_addresses()["Addresses"]),
-            ("key pair", ec2.describe_key_pairs()["KeyPairs"]),
-            ("launch template", ec2.describe_launch_templates()["LaunchTemplates"])):
-        left += ["%s %s" % (what, json.dumps(i, default=str)[:120]) for i in tagged(items, name)]
-    left += ["nat %s" % n["NatGatewayId"] for n in tagged(ec2.describe_nat_gateways()["NatGateways"], name)
-             if n["State"] not in ("deleted", "deleting")]
-    left += ["instance %s" % i["InstanceId"]
-             for r in ec2.describe_instances(Filters=[{"Name": "tag:" + TAG, "Values": [name]}])["Reservations"]
-             for i in r["Instances"] if i["State"]["Name"] != "terminated"]
-    if any(k["KeyName"] == name + "-key" for k in ec2.describe_key_pairs()["KeyPairs"]):
-        left.append("key pair " + name + "-key")
-    efs = moto.client("efs")
-    left += ["efs " + f["FileSystemId"] for f in efs.describe_file_systems()["FileSystems"]
-             if f.get("CreationToken") == name + "-efs" or tagged([f], name)]
-    elb = moto.client("elbv2")
-    left += ["lb " + lb["LoadBalancerName"] for lb in elb.describe_load_balancers()["LoadBalancers"]
-             if lb["LoadBalancerName"] == name + "-lb"]
-    left += ["tg " + t["TargetGroupName"] for t in elb.describe_target_groups()["TargetGroups"]
-             if t["TargetGroupName"] == name + "-tg"]
-    asg = moto.client("autoscaling")
-    left += ["asg " + g["AutoScalingGroupName"] for g in
-             asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name + "-asg"])["AutoScalingGroups"]]
-    ecs = moto.client("ecs")
-    left += ["cluster " + c["clusterName"] for c in ecs.describe_clusters(clusters=[name + "-cluster"])["clusters"]
-             if c["status"] == "ACTIVE"]
-    left += ["capacity provider " + c["name"] for c in
-             ecs.describe_capacity_providers(capacityProviders=[name + "-cp"])["capacityProviders"]
-             if c.get("status") == "ACTIVE"]
-    try:
-        arns = ecs.list_services(cluster=name + "-cluster")["serviceArns"]
-        svcs = ecs.describe_services(cluster=name + "-cluster", services=arns)["services"] if arns else []
-    except Exception as e:  # the cluster is gone, and its services with it
-        ck.check("ClusterNotFound" in str(e), "listing services: " + str(e))
-        svcs = []
-    left += ["service %s (%s)" % (s["serviceName"], s["status"]) for s in svcs if s["status"] != "INACTIVE"]
-    left += ["task definition " + t for t in
-             ecs.list_task_definitions(familyPrefix=name + "-task", status="ACTIVE")["taskDefinitionArns"]]
-    iam = moto.client("iam")
-    if not gone_code(lambda: iam.get_user(UserName=name + "-user")):
-        left.append("iam user " + name + "-user")
-    left += ["iam policy " + p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"]
-             if p["PolicyName"] == name + "-policy"]
-    logs = moto.client("logs")
-    left += ["log group " + g["logGroupName"] for g in
-             logs.describe_log_groups(logGroupNamePrefix="/ecs/" + name)["logGroups"]
-             if g["logGroupName"] == "/ecs/" + name]
-    return left
+TAG = E.TAG
+tagged, gone_code, leftovers = E.tagged, E.gone_code, E.leftovers
 
 
 def repo_exists(moto, name):

@@ -13,6 +13,9 @@ bad network, kill -9 and Ctrl-C never leave duplicates behind.
   sigint    SIGINT while a request is stalled: exit 130 promptly, the journal
             parses and is consistent, a later run completes.
 
+After "faults" and "kill", `destroy` (through faults; after "kill" also
+killed at seeded points and resumed) leaves nothing of the deployment.
+
 One moto for all, reset between scenarios; a fresh proxy per scenario."""
 import collections
 import json
@@ -119,6 +122,29 @@ def deploy(endpoint, spec, state, timeout=900, timeout_ms=4000):
     return p
 
 
+def destroy_cmd(endpoint, state):
+    return [E.BIN, "destroy", "--name", NAME, "--yes", "--delete-images", "--endpoint-url",
+            endpoint, "--state-dir", state]
+
+
+def check_destroy(moto, tmp, state, tag, kills=0):
+    """Destroy through 20% faults (killed at `kills` seeded points first,
+    each run resuming): nothing of the deployment is left in moto."""
+    px = Proxy(moto.url, tmp, "destroy-" + tag, 0.2, seed=SEED + 4)
+    try:
+        rng = random.Random(SEED + 4)
+        points = sorted(rng.sample(range(3, 60), kills)) if kills else []
+        for at in points:
+            if not E.run_and_kill(destroy_cmd(px.url, state), env(), lambda: px.count() >= at):
+                break
+        p = subprocess.run(destroy_cmd(px.url, state), env=env(), capture_output=True, text=True,
+                           timeout=900)
+    finally:
+        px.stop()
+    ck.eq(p.returncode, 0, "%s: destroy completes (stderr: %s)" % (tag, p.stderr[-1500:]))
+    ck.eq(E.leftovers(moto, NAME), [], "%s: nothing left after destroy" % tag)
+
+
 def journal_of(state):
     with open(os.path.join(state, NAME + ".json")) as f:
         return json.load(f)
@@ -157,6 +183,7 @@ def scenario_faults(moto, tmp):
              % dict(kinds))
     ck.check(len(kinds) >= 5, "faults: most kinds of fault were met (%s)" % sorted(kinds))
     E.check_one_of_each(ck, moto, NAME)
+    check_destroy(moto, tmp, state, "faults")
     return px.count()
 
 
@@ -208,6 +235,7 @@ def scenario_kill(moto, tmp, total):
     ck.check(len(kills) >= 8, "kill: killed %d times before the deploy finished" % len(kills))
     ck.eq(p.returncode, 0, "kill: the resumed deploy completes (stderr: %s)" % p.stderr[-1500:])
     E.check_one_of_each(ck, moto, NAME)
+    check_destroy(moto, tmp, state, "kill", kills=3)
 
 
 def scenario_sigint(moto, tmp):

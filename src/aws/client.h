@@ -84,9 +84,10 @@ struct aws_call_spec {
 	const char *service;
 	const char *operation;
 	const cJSON *input;     /* borrowed */
-	int once;               /* in: see above */
 	cJSON *output;          /* filled: caller's */
 	struct aws_error err;   /* filled */
+	int once;               /* in: see above (after the others, so that
+				   positional initialisers stay valid) */
 	int maybe_sent;         /* filled: failed, and may have been done */
 	int resent;             /* filled: sent again after an attempt that
 				   may have been done ("already exists" may
