@@ -56,16 +56,27 @@ static int build_live_text(struct app *app, struct buf *b)
 
 	if (wizard_live_summary(app->live, &sum) != 0)
 		return -1;
-	for (int i = 0; i < sum.row_count; i++)
+	for (int i = 0; i < sum.row_count; i++) {
+		int k = app_action_index(app, sum.rows[i].key);
+
+		/* What this build cannot do (a local step it lacks) was
+		 * skipped this run without a journal entry. */
+		if (!sum.rows[i].complete && k >= 0 && app->act_state[k] == UI_ACT_SKIPPED) {
+			sum.rows[i].complete = true;
+			free(sum.rows[i].state);
+			sum.rows[i].state = strdup(state_word(UI_ACT_SKIPPED, false));
+		}
 		failed += !sum.rows[i].complete;
+	}
 	buf_printf(b, "%s\n\n", failed ? _("Deployment incomplete: what exists is kept in "
 					     "the journal; Resume continues it.")
 				    : _("Deployment finished."));
-	buf_printf(b, "%s\n", _("Resources:"));
+	buf_printf(b, "%s\n", _("Resources (section, state, id, kind, name):"));
 	for (int i = 0; i < sum.row_count; i++)
-		buf_printf(b, "  %2d %-11s %-24s %-26s %s\n", sum.rows[i].section,
-			   sum.rows[i].state, sum.rows[i].kind, sum.rows[i].name,
-			   sum.rows[i].id ? sum.rows[i].id : "");
+		buf_printf(b, "  %2d %-10s %-21s %s %s\n", sum.rows[i].section,
+			   sum.rows[i].state ? sum.rows[i].state : "",
+			   sum.rows[i].id ? sum.rows[i].id : "-", sum.rows[i].kind,
+			   sum.rows[i].name);
 	buf_printf(b, "\n%s\n", _("Endpoints and files:"));
 	for (int i = 0; i < sum.endpoint_count; i++)
 		buf_printf(b, "  %s: %s\n", sum.endpoints[i].label, sum.endpoints[i].value);
