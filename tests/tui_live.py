@@ -49,8 +49,9 @@ def start(tmp, moto, spec_path, state):
            "ECSW_WAITER_DELAY_SCALE": "0.01", "AWS_CONFIG_FILE": os.path.join(tmp, "aws-config"),
            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(tmp, "aws-config")}
     open(os.path.join(tmp, "aws-config"), "w").close()
-    if os.path.exists(os.path.join(tmp, "exit")):
-        os.unlink(os.path.join(tmp, "exit"))
+    for stale in ("exit", "tmux.sock"):  # from the previous session
+        if os.path.exists(os.path.join(tmp, stale)):
+            os.unlink(os.path.join(tmp, stale))
     return Term(tmp, ["--spec", spec_path, "--endpoint-url", moto.url, "--state-dir", state],
                 env_extra=env)
 
