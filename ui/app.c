@@ -348,8 +348,10 @@ int app_answer(struct app *app, int id, int button, const char *text)
 static const char *general_help(void)
 {
 	return _("Keys: Tab or arrows move between fields, Space changes a choice, "
-		 "Enter goes on, Esc goes back, F3 reviews the whole plan, F4 shows "
-		 "the log, F10 quits. In a review: c create, e edit, s skip, b back.");
+		 "Enter goes on, Esc goes back, F3 reviews the whole plan (a there "
+		 "creates all that remains), F4 shows the log, F10 or q quits. In a "
+		 "review: c create, e edit, s skip, b back. While work runs: arrows "
+		 "scroll the log, c cancels.");
 }
 
 static void show_help(struct app *app)
