@@ -268,6 +268,46 @@ def marketplace_run(tmp, moto, state):
         t.close()
 
 
+def failure_run(tmp, moto, state):
+    """A step that fails for good: AWS's code, message and request id are
+    shown with Retry, Skip and Stop; Stop keeps what exists."""
+    spec = os.path.join(tmp, "tuif.json")
+    E.write_json(spec, {"name": "tuif", "push_image": False, "marketplace": True,
+                        "admin_cidr": "203.0.113.9/32"})
+    t = start(tmp, moto, spec, state)
+    try:
+        t.wait_text("< Deploy >", 60)
+        t.keys("Enter")
+        t.wait_text("Section 2: Create VPC", 30)
+        t.keys("Enter")
+        s = t.wait(lambda x: "Review " in header(x) and "ec2:vpc tuif-vpc" in header(x), 60)
+        check(s is not None, "failure: the VPC is reviewed", t.screen())
+        # Use a VPC that does not exist: the next call on it fails.
+        t.keys("s")
+        t.wait_text("Type the id of an existing resource")
+        t.type("vpc-0badbadbadbad0000")
+        t.keys("Enter")
+        s = t.wait(lambda x: "Review " in header(x) and "vpc-attribute" in header(x), 60)
+        check(s is not None, "failure: adopting the typed id moves on", t.screen())
+        t.keys("c")
+        s = t.wait_text("Error code:", 60)
+        s = s and t.settled()
+        check(s is not None and "InvalidVpcID.NotFound" in s and "Request id:" in s
+              and "< Retry >" in s and "< Stop >" in s,
+              "failure: AWS's code and request id with Retry, Skip, Stop", s or t.screen())
+        t.keys("Right", "Right", "Enter")
+        s = t.wait(lambda x: "Summary" in header(x), 60)
+        s = s and t.settled()
+        check(s is not None and "Deployment incomplete" in s and "vpc-0badbadbadbad0000" in s,
+              "failure: Stop shows the summary with what exists", s or t.screen())
+        t.keys("q")
+        t.wait_text("Answers not saved")
+        t.keys("Enter")
+        wait_exit(tmp)
+    finally:
+        t.close()
+
+
 def main():
     if not shutil.which("tmux"):
         print("SKIP: tmux missing")
@@ -283,6 +323,8 @@ def main():
             normal_run(tmp, moto, state, lic)
         if only in ("", "marketplace"):
             marketplace_run(tmp, moto, state)
+        if only in ("", "failure"):
+            failure_run(tmp, moto, state)
     finally:
         moto.stop()
         shutil.rmtree(tmp, ignore_errors=True)
