@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../ui/model.h"
+#include "wizard-live.h"
 
 /* A steps table of our own: the model must not depend on the engine's. */
 static const char *const vpc_fields[] = { "vpc_cidr", "availability_zones", NULL };
@@ -246,6 +247,90 @@ START_TEST(test_event_text)
 }
 END_TEST
 
+/* A failed step as the failure popup shows it: AWS's own code, message and
+ * request id, and the family of failure worded. */
+START_TEST(test_failure_view)
+{
+	struct aws_error err;
+	struct wizard_failure f;
+
+	aws_error_clear(&err);
+	aws_error_set(&err, AWS_ERR_SERVICE, "InvalidParameterValue", "bad CIDR %s", "x");
+	snprintf(err.request_id, sizeof(err.request_id), "req-123");
+	aws_error_where(&err, "ec2:CreateVpc");
+	wizard_failure_view(&err, &f);
+	ck_assert_str_eq(f.code, "InvalidParameterValue");
+	ck_assert_str_eq(f.message, "bad CIDR x");
+	ck_assert_str_eq(f.request_id, "req-123");
+	ck_assert_str_eq(f.where, "ec2:CreateVpc");
+	ck_assert_str_eq(f.kind, "AWS refused the request");
+	ck_assert(!f.cancelled && !f.not_available);
+
+	aws_error_clear(&err);
+	aws_error_set(&err, AWS_ERR_CANCELLED, "Cancelled", "cancelled");
+	wizard_failure_view(&err, &f);
+	ck_assert(f.cancelled);
+	ck_assert_str_eq(f.request_id, "");
+
+	aws_error_clear(&err);
+	aws_error_set(&err, AWS_ERR_INTERNAL, "NotImplemented", "verify is not available");
+	wizard_failure_view(&err, &f);
+	ck_assert(f.not_available);
+}
+END_TEST
+
+/* The summary's endpoints come from the outputs the journal keeps. */
+START_TEST(test_endpoints_from_journal)
+{
+	cJSON *doc = cJSON_Parse(
+		"{\"resources\": {"
+		"\"vpc\": {\"state\": \"created\", \"id\": \"vpc-1\"},"
+		"\"lb\": {\"state\": \"created\", \"outputs\": {\"DNSName\": \"x-lb.elb.example\"}},"
+		"\"keypair\": {\"state\": \"created\", \"outputs\": {\"key_file\": \"/s/x-key.pem\"}},"
+		"\"nat-eip\": {\"state\": \"created\", \"outputs\": {\"PublicIp\": \"\"}}}}");
+	struct wizard_summary s;
+
+	memset(&s, 0, sizeof(s));
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(wizard_endpoints_from_journal(doc, &s), 0);
+	ck_assert_int_eq(s.endpoint_count, 2); /* an empty address is left out */
+	ck_assert_str_eq(s.endpoints[0].value, "x-lb.elb.example");
+	ck_assert(strstr(s.endpoints[0].label, "Load balancer") != NULL);
+	ck_assert_str_eq(s.endpoints[1].value, "/s/x-key.pem");
+	wizard_summary_free(&s);
+	ck_assert_int_eq(s.endpoint_count, 0);
+	cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(test_log_error_lines_and_append)
+{
+	struct queue_event ev = { 0 };
+	struct ui_lines l = { 0 };
+	char *text;
+
+	ev.type = QEV_FAILED;
+	ev.key = "vpc";
+	aws_error_set(&ev.err, AWS_ERR_SERVICE, "VpcLimitExceeded", "too many");
+	text = ui_event_text(&ev);
+	ck_assert(ui_log_line_is_error(text));
+	free(text);
+	ev.type = QEV_CREATED;
+	ev.id = "vpc-1";
+	text = ui_event_text(&ev);
+	ck_assert(!ui_log_line_is_error(text));
+	free(text);
+	ck_assert(!ui_log_line_is_error(NULL));
+
+	ck_assert_int_eq(ui_lines_append(&l, "one"), 0);
+	ck_assert_int_eq(ui_lines_append(&l, "two"), 0);
+	ck_assert_int_eq(l.count, 2);
+	ck_assert_str_eq(l.items[1], "two");
+	ui_lines_free(&l);
+}
+END_TEST
+
+
 static Suite *ui_model_suite(void)
 {
 	Suite *s = suite_create("ui_model");
@@ -258,6 +343,9 @@ static Suite *ui_model_suite(void)
 	tcase_add_test(tc, test_lines_scroll);
 	tcase_add_test(tc, test_log_ring);
 	tcase_add_test(tc, test_event_text);
+	tcase_add_test(tc, test_failure_view);
+	tcase_add_test(tc, test_endpoints_from_journal);
+	tcase_add_test(tc, test_log_error_lines_and_append);
 	suite_add_tcase(s, tc);
 	return s;
 }

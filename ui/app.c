@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -201,12 +202,113 @@ void app_section_finished(struct app *app)
 int app_post(struct app *app, enum queue_command_type type, const char *key,
 	     const char *id)
 {
-	if (!app->queue)
+	struct aws_error err;
+	char line[1200];
+
+	if (!app->live || app->busy)
 		return -1;
-	if (queue_post(app->queue, type, key, id) != 0)
+	aws_error_clear(&err);
+	/* The engine follows the answers: a form accepted since the last
+	 * post gives a new plan (the journal keeps what was done). */
+	if (wizard_live_bind(app->live, app->spec, &err) != 0) {
+		aws_error_format(&err, line, sizeof(line));
+		dialog_open(app, UI_DLG_MSG, UI_DLG_MESSAGE, _("Cannot start the work"),
+			    line, NULL, NULL, NULL);
 		return -1;
+	}
+	app->queue = wizard_live_queue(app->live);
+	if (!app->queue || queue_post(app->queue, type, key, id) != 0)
+		return -1;
+	app->last_cmd = type;
+	free(app->last_key);
+	app->last_key = key ? strdup(key) : NULL;
+	aws_error_clear(&app->last_err);
+	free(app->last_err_key);
+	app->last_err_key = NULL;
 	app->busy = true;
 	return 0;
+}
+
+int app_action_index(const struct app *app, const char *key)
+{
+	for (int i = 0; key && app->plan && i < app->plan->count; i++)
+		if (!strcmp(app->plan->actions[i].key, key))
+			return i;
+	return -1;
+}
+
+int app_load_journal(struct app *app)
+{
+	struct aws_error err;
+	char line[1200];
+
+	if (!app->live)
+		return -1;
+	if (!app->plan && app_rebuild_plan(app) != 0)
+		return -1;
+	aws_error_clear(&err);
+	if (wizard_live_bind(app->live, app->spec, &err) != 0) {
+		aws_error_format(&err, line, sizeof(line));
+		dialog_open(app, UI_DLG_MSG, UI_DLG_MESSAGE, _("Cannot read the journal"),
+			    line, NULL, NULL, NULL);
+		return -1;
+	}
+	app->queue = wizard_live_queue(app->live);
+	for (int i = 0; i < app->act_count; i++) {
+		char *id = NULL;
+
+		switch (wizard_live_state(app->live, app->plan->actions[i].key, &id)) {
+		case WIZ_RES_DONE: app->act_state[i] = UI_ACT_DONE; break;
+		case WIZ_RES_SKIPPED: app->act_state[i] = UI_ACT_SKIPPED; break;
+		case WIZ_RES_FAILED: app->act_state[i] = UI_ACT_FAILED; break;
+		case WIZ_RES_NONE: app->act_state[i] = UI_ACT_PENDING; break;
+		}
+		free(app->act_id[i]);
+		app->act_id[i] = id;
+	}
+	app_refresh_sections(app);
+	return 0;
+}
+
+void app_refresh_sections(struct app *app)
+{
+	for (int s = 0; s < app->sections.count; s++) {
+		struct ui_section *sec = &app->sections.items[s];
+		int n = 0, done = 0, skipped = 0, running = 0, failed = 0;
+
+		if (sec->state == UI_SEC_SKIPPED && app->sections.marketplace &&
+		    sec->step->marketplace_skip)
+			continue;
+		for (int i = 0; app->plan && i < app->act_count; i++) {
+			if (app->plan->actions[i].section != sec->step->section ||
+			    app->plan->actions[i].role == PLAN_LOOKUP)
+				continue;
+			n++;
+			switch (app->act_state[i]) {
+			case UI_ACT_DONE: case UI_ACT_REVIEWED: done++; break;
+			case UI_ACT_SKIPPED: skipped++; break;
+			case UI_ACT_RUNNING: running++; break;
+			case UI_ACT_FAILED: failed++; break;
+			case UI_ACT_PENDING: break;
+			}
+		}
+		if (failed)
+			sec->state = UI_SEC_FAILED;
+		else if (running)
+			sec->state = UI_SEC_RUNNING;
+		else if (n && done + skipped == n)
+			sec->state = done ? UI_SEC_DONE : UI_SEC_SKIPPED;
+		else if (sec->state != UI_SEC_REVIEWING)
+			sec->state = UI_SEC_TODO;
+	}
+}
+
+double app_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int app_ask_quit(struct app *app)
@@ -247,8 +349,10 @@ int app_answer(struct app *app, int id, int button, const char *text)
 static const char *general_help(void)
 {
 	return _("Keys: Tab or arrows move between fields, Space changes a choice, "
-		 "Enter goes on, Esc goes back, F3 reviews the whole plan, F4 shows "
-		 "the log, F10 quits. In a review: c create, e edit, s skip, b back.");
+		 "Enter goes on, Esc goes back, F3 reviews the whole plan (a there "
+		 "creates all that remains), F4 shows the log, F10 or q quits. In a "
+		 "review: c create, e edit, s skip, b back. While work runs: arrows "
+		 "scroll the log, c cancels.");
 }
 
 static void show_help(struct app *app)
@@ -311,19 +415,95 @@ static int handle_key(struct app *app, int ch)
 	return 0;
 }
 
+/* What an event means for the actions' states, whatever screen is up. */
+static void track_event(struct app *app, const struct queue_event *ev)
+{
+	int i = app_action_index(app, ev->key);
+
+	switch (ev->type) {
+	case QEV_STARTED:
+		if (i >= 0)
+			app->act_state[i] = UI_ACT_RUNNING;
+		free(app->running_key);
+		app->running_key = ev->key ? strdup(ev->key) : NULL;
+		break;
+	case QEV_CREATED:
+	case QEV_ADOPTED:
+		if (i >= 0) {
+			app->act_state[i] = UI_ACT_DONE;
+			free(app->act_id[i]);
+			app->act_id[i] = ev->id ? strdup(ev->id) : NULL;
+		}
+		break;
+	case QEV_SKIPPED:
+		if (i >= 0)
+			app->act_state[i] = UI_ACT_SKIPPED;
+		break;
+	case QEV_FAILED:
+		if (i >= 0)
+			app->act_state[i] = UI_ACT_FAILED;
+		if (app->last_err.kind == AWS_ERR_NONE) {
+			app->last_err = ev->err;
+			free(app->last_err_key);
+			app->last_err_key = ev->key ? strdup(ev->key) : NULL;
+		}
+		break;
+	case QEV_WAITING:
+		if (!app->wait_text || !ev->text || strcmp(app->wait_text, ev->text) != 0 ||
+		    !ev->key || !app->running_key || strcmp(ev->key, app->running_key) != 0) {
+			free(app->wait_text);
+			app->wait_text = NULL;
+			if (ev->text && ev->key &&
+			    asprintf(&app->wait_text, "%s: %s", ev->key, ev->text) < 0)
+				app->wait_text = NULL;
+			app->wait_since = app_now() - ev->elapsed;
+		}
+		break;
+	case QEV_CHECK: {
+		char *line = ui_event_text(ev);
+
+		if (line)
+			ui_lines_append(&app->checks, line);
+		free(line);
+		break;
+	}
+	case QEV_IDLE:
+	case QEV_EXITED:
+		app->busy = false;
+		app->last_ok = ev->ok;
+		if (!ev->ok && app->last_err.kind == AWS_ERR_NONE)
+			app->last_err = ev->err;
+		/* Whatever still says running did not finish. */
+		for (int k = 0; k < app->act_count; k++)
+			if (app->act_state[k] == UI_ACT_RUNNING)
+				app->act_state[k] = ev->ok ? UI_ACT_DONE : UI_ACT_PENDING;
+		free(app->wait_text);
+		app->wait_text = NULL;
+		break;
+	default:
+		break;
+	}
+}
+
 static int drain_events(struct app *app)
 {
 	struct queue_event *ev;
 	int flags = 0;
 
 	while (app->queue && (ev = queue_next_event(app->queue)) != NULL) {
-		char *text = ui_event_text(ev);
+		/* The worker repeats an action's failure when the command ends:
+		 * log it once. */
+		bool repeat = ev->type == QEV_FAILED && app->last_err.kind != AWS_ERR_NONE &&
+			      !strcmp(app->last_err.code, ev->err.code) && ev->key &&
+			      app->last_err_key && !strcmp(ev->key, app->last_err_key);
+		char *text = repeat ? NULL : ui_event_text(ev);
 
 		if (text)
 			ui_log_add(&app->log, text);
 		free(text);
-		if (ev->type == QEV_IDLE || ev->type == QEV_EXITED)
-			app->busy = false;
+		track_event(app, ev);
+		if (!app->dry_run)
+			app_refresh_sections(app);
 		if (app->screen && app->screen->event)
 			flags |= app->screen->event(app, ev);
 		flags |= UI_REDRAW;
@@ -413,23 +593,24 @@ static void run_loop(struct app *app)
 	app->screen = NULL;
 }
 
-/* Credentials and region, the way every command finds them. */
+/* Credentials and region, the way every command finds them; with them,
+ * the live session the deployment runs through. */
 static void preflight(struct app *app)
 {
-	struct ew_context *ctx = NULL;
 	struct aws_error err;
 
 	aws_error_clear(&err);
-	if (context_open(app->opts, true, &ctx, &err) == 0) {
+	if (wizard_live_open(app->opts, app->spec->region, &app->live, &err) == 0) {
 		app->credentials_found = true;
-		if (ctx->region && !app->opts->region) {
+		const char *region = wizard_live_region(app->live);
+
+		if (region && !app->opts->region) {
 			free(app->spec->region);
-			app->spec->region = strdup(ctx->region);
+			app->spec->region = strdup(region);
 		}
 	} else {
 		aws_error_format(&err, app->preflight, sizeof(app->preflight));
 	}
-	context_free(ctx);
 }
 
 static int load_spec(struct app *app)
@@ -474,8 +655,8 @@ int ui_main(struct ew_options *opts)
 	}
 	app.dry_run = opts->dry_run;
 	preflight(&app);
-	if (opts->state_dir && app.spec->name)
-		app.resume_offered = journal_exists(opts->state_dir, app.spec->name) == 1;
+	if (app.credentials_found && app.spec->name)
+		app.resume_offered = wizard_journal_exists(opts, app.spec->name);
 	if (ui_sections_init(&app.sections, steps, app.spec->marketplace) != 0 ||
 	    ui_log_init(&app.log, 2000) != 0)
 		goto out;
@@ -498,8 +679,12 @@ int ui_main(struct ew_options *opts)
 	endwin();
 	rc = app.exit_code;
 out:
-	if (app.queue)
-		queue_free(app.queue);
+	/* Stops the worker (cancelling what runs) before the plan goes. */
+	wizard_live_free(app.live);
+	free(app.last_key);
+	free(app.last_err_key);
+	free(app.running_key);
+	free(app.wait_text);
 	free_action_states(&app);
 	if (app.plan)
 		plan_free(app.plan);

@@ -18,6 +18,7 @@
 #include "plan.h"
 #include "queue.h"
 #include "spec.h"
+#include "wizard-live.h"
 
 enum {
 	UI_HANDLED = 1 << 0,
@@ -86,9 +87,21 @@ struct app {
 	struct plan *plan;          /* owned; rebuilt after a form is accepted */
 	struct ui_sections sections;
 	struct ui_log log;
-	struct queue *queue;        /* owned; NULL in a dry run */
+	struct wizard_live *live;   /* owned; NULL without credentials */
+	struct queue *queue;        /* borrowed from live; NULL until the first post */
 	bool dry_run;
 	bool busy;                  /* the queue is working on a command */
+	/* The command in flight (or last sent), for Retry and for what comes
+	 * after it. */
+	enum queue_command_type last_cmd;
+	char *last_key;             /* owned, may be NULL */
+	bool last_ok;               /* the last command's verdict (QEV_IDLE) */
+	struct aws_error last_err;  /* its first failure */
+	char *last_err_key;         /* owned: the action that failed, may be NULL */
+	char *running_key;          /* owned: the action last started */
+	char *wait_text;            /* owned: what the last wait is for, or NULL */
+	double wait_since;          /* monotonic time the wait began */
+	bool verify_posted;         /* the live checks were asked for */
 	bool credentials_found;
 	char preflight[512];        /* why there are no credentials, translated */
 	bool resume_offered;        /* a journal for the name exists */
@@ -133,9 +146,23 @@ void app_section_finished(struct app *app);
 /* The action under review is settled (created, adopted, skipped): review
  * the section's next one, or finish the section (screen-review.c). */
 int app_review_advance(struct app *app);
-/* Post a command to the queue (live mode) and mark the app busy. */
+/* Post a command to the queue (live mode) and mark the app busy; binds
+ * the engine to the spec as it stands first. 0 / -1 (a message says why). */
 int app_post(struct app *app, enum queue_command_type type, const char *key,
 	     const char *id);
+/* Take the journal's view of every action into act_state/act_id (resume). */
+int app_load_journal(struct app *app);
+/* The index of the action with key, or -1. */
+int app_action_index(const struct app *app, const char *key);
+/* Recompute section states from their actions' states (live mode). */
+void app_refresh_sections(struct app *app);
+/* Seconds on a monotonic clock. */
+double app_now(void);
+/* The last command failed: show AWS's code, message and request id and
+ * offer Retry, Skip and Stop (screen-progress.c). */
+void app_show_failure(struct app *app);
+/* Open the Skip popup for the action under review (screen-review.c). */
+void app_open_skip(struct app *app);
 /* Draw the title bar, the status line and the key bar. */
 void app_draw_frame(struct app *app, const char *keys);
 /* Write text at y,x clipped to width columns (multibyte aware). */
@@ -147,6 +174,6 @@ int app_ask_quit(struct app *app);
 int app_answer(struct app *app, int id, int button, const char *text);
 
 /* Popup ids shared by the screens (the app's own answers). */
-enum { UI_DLG_QUIT = 1000, UI_DLG_HELP, UI_DLG_MESSAGE };
+enum { UI_DLG_QUIT = 1000, UI_DLG_HELP, UI_DLG_MESSAGE, UI_DLG_SKIP, UI_DLG_FAILED };
 
 #endif

@@ -475,6 +475,21 @@ char *ui_review_line(const struct plan_action *a)
 
 /* --- lines --- */
 
+int ui_lines_append(struct ui_lines *l, const char *line)
+{
+	char **items = realloc(l->items, (size_t)(l->count + 1) * sizeof(char *));
+	char *copy = strdup(line);
+
+	if (items)
+		l->items = items;
+	if (!items || !copy) {
+		free(copy);
+		return -1;
+	}
+	l->items[l->count++] = copy;
+	return 0;
+}
+
 int ui_lines_set(struct ui_lines *l, const char *text)
 {
 	const char *p = text;
@@ -660,6 +675,18 @@ void ui_log_scroll(struct ui_log *log, int delta, int height)
 		log->scroll = max;
 	if (log->scroll < 0)
 		log->scroll = 0;
+}
+
+int ui_log_line_is_error(const char *line)
+{
+	/* The failure line's own (translated) prefix, up to its first field. */
+	const char *fmt = _("FAILED   %s: %s");
+	const char *pct = strchr(fmt, '%');
+	size_t n = pct ? (size_t)(pct - fmt) : strlen(fmt);
+
+	while (n > 0 && fmt[n - 1] == ' ')
+		n--;
+	return line && n > 0 && strncmp(line, fmt, n) == 0;
 }
 
 char *ui_event_text(const struct queue_event *ev)

@@ -138,6 +138,8 @@ int ui_lines_set(struct ui_lines *l, const char *text);
 /* Word-wrap text to width bytes into l. */
 int ui_lines_wrap(struct ui_lines *l, const char *text, int width);
 void ui_lines_free(struct ui_lines *l);
+/* Add one line at the end (copied). 0 / -1. */
+int ui_lines_append(struct ui_lines *l, const char *line);
 /* Scroll by delta lines for a view of height rows, clamped. */
 void ui_lines_scroll(struct ui_lines *l, int delta, int height);
 
@@ -163,6 +165,8 @@ const char *ui_log_line(const struct ui_log *log, int i);
 int ui_log_first_visible(const struct ui_log *log, int height);
 void ui_log_scroll(struct ui_log *log, int delta, int height);
 
+/* 1 when a log line reports a failure (drawn as an error). */
+int ui_log_line_is_error(const char *line);
 /* A queue event worded for the log; caller frees. */
 char *ui_event_text(const struct queue_event *ev);
 

@@ -12,12 +12,10 @@
 #include "i18n.h"
 #include "widgets/dialog.h"
 
-enum { DLG_CANCEL = 1, DLG_FAILED };
+enum { DLG_CANCEL = 1 };
 
 struct progress {
 	int view_rows;
-	const struct screen *back; /* where Esc returns when nothing runs */
-	char waiting[256];         /* the latest wait, shown above the log */
 };
 
 static int progress_enter(struct app *app)
@@ -43,15 +41,21 @@ static void progress_draw(struct app *app)
 	char head[320];
 
 	attron(A_BOLD);
-	if (app->busy && app->review >= 0 && app->plan)
-		snprintf(head, sizeof(head), _("Working on %s ..."),
-			 app->plan->actions[app->review].key);
+	if (app->busy && app->running_key)
+		snprintf(head, sizeof(head), _("Working on %s ..."), app->running_key);
+	else if (app->busy)
+		snprintf(head, sizeof(head), "%s", _("Working ..."));
 	else
 		snprintf(head, sizeof(head), "%s", _("Log"));
 	app_put(stdscr, y, 2, app->cols - 4, head);
 	attroff(A_BOLD);
-	if (p->waiting[0])
-		app_put(stdscr, y + 1, 2, app->cols - 4, p->waiting);
+	/* The elapsed time moves on every redraw (each second while busy),
+	 * not only when the next poll's event arrives. */
+	if (app->busy && app->wait_text) {
+		snprintf(head, sizeof(head), _("Waiting %.0f s for %s"),
+			 app_now() - app->wait_since, app->wait_text);
+		app_put(stdscr, y + 1, 2, app->cols - 4, head);
+	}
 	y += 3;
 	p->view_rows = app->rows - y - 2;
 	if (p->view_rows < 1)
@@ -63,7 +67,7 @@ static void progress_draw(struct app *app)
 
 		if (!line)
 			break;
-		a = !strncmp(line, "FAILED", 6) ? app_attr(app, UI_ROLE_ERROR) : A_NORMAL;
+		a = ui_log_line_is_error(line) ? app_attr(app, UI_ROLE_ERROR) : A_NORMAL;
 		attron(a);
 		app_put(stdscr, y + i, 2, app->cols - 4, line);
 		attroff(a);
@@ -78,6 +82,7 @@ static int progress_key(struct app *app, int ch)
 {
 	struct progress *p = app->screen_data;
 	static const char *buttons[3];
+	MEVENT me;
 
 	switch (ch) {
 	case KEY_UP: ui_log_scroll(&app->log, 1, p->view_rows); return UI_HANDLED | UI_REDRAW;
@@ -85,6 +90,14 @@ static int progress_key(struct app *app, int ch)
 	case KEY_PPAGE: ui_log_scroll(&app->log, p->view_rows, p->view_rows); return UI_HANDLED | UI_REDRAW;
 	case KEY_NPAGE: ui_log_scroll(&app->log, -p->view_rows, p->view_rows); return UI_HANDLED | UI_REDRAW;
 	case KEY_END: app->log.scroll = 0; return UI_HANDLED | UI_REDRAW;
+	case KEY_MOUSE:
+		if (getmouse(&me) == OK) {
+			if (me.bstate & BUTTON4_PRESSED)
+				ui_log_scroll(&app->log, 3, p->view_rows);
+			else if (me.bstate & BUTTON5_PRESSED)
+				ui_log_scroll(&app->log, -3, p->view_rows);
+		}
+		return UI_HANDLED | UI_REDRAW;
 	case 'c':
 		if (!app->busy)
 			return UI_HANDLED;
@@ -107,57 +120,98 @@ static int progress_key(struct app *app, int ch)
 	return 0;
 }
 
+void app_show_failure(struct app *app)
+{
+	static const char *buttons[4];
+	struct wizard_failure f;
+	char text[1600];
+	const char *key = app->last_err_key ? app->last_err_key : app->last_key;
+
+	wizard_failure_view(&app->last_err, &f);
+	buttons[0] = _("Retry");
+	buttons[1] = _("Skip");
+	buttons[2] = _("Stop");
+	buttons[3] = NULL;
+	snprintf(text, sizeof(text),
+		 _("%s failed: %s.\nError code: %s\nMessage: %s\nRequest id: %s\n\n"
+		   "Retry sends it again; Skip uses an existing resource or leaves "
+		   "it out; Stop keeps what exists and shows the summary."),
+		 key ? key : _("The step"), f.kind, f.code[0] ? f.code : _("(none)"),
+		 f.message[0] ? f.message : _("(none)"),
+		 f.request_id[0] ? f.request_id : _("(none)"));
+	dialog_open(app, UI_DLG_CONFIRM, UI_DLG_FAILED, _("Failed"), text, buttons, NULL, NULL);
+}
+
 static int progress_event(struct app *app, const struct queue_event *ev)
 {
-	struct progress *p = app->screen_data;
-	const struct plan_action *a;
-
-	if (ev->type == QEV_WAITING) {
-		snprintf(p->waiting, sizeof(p->waiting), _("Waiting %.0f s for %s"),
-			 ev->elapsed, ev->text ? ev->text : "");
+	if (ev->type != QEV_IDLE || app->last_cmd == QCMD_VERIFY)
 		return UI_REDRAW;
-	}
-	if (app->review < 0 || !app->plan)
-		return UI_REDRAW;
-	a = &app->plan->actions[app->review];
-	if (ev->key && !strcmp(ev->key, a->key)) {
-		if (ev->type == QEV_CREATED || ev->type == QEV_ADOPTED) {
-			app->act_state[app->review] = UI_ACT_DONE;
-			free(app->act_id[app->review]);
-			app->act_id[app->review] = ev->id ? strdup(ev->id) : NULL;
-		} else if (ev->type == QEV_SKIPPED) {
-			app->act_state[app->review] = UI_ACT_SKIPPED;
-		} else if (ev->type == QEV_FAILED) {
-			char line[1200];
-
-			app->act_state[app->review] = UI_ACT_FAILED;
-			aws_error_format(&ev->err, line, sizeof(line));
-			dialog_open(app, UI_DLG_MSG, DLG_FAILED, _("Failed"), line,
-				    NULL, NULL, NULL);
+	if (!ev->ok) {
+		if (app->last_err.kind == AWS_ERR_CANCELLED) {
+			app_status(app, true, "%s",
+				   _("Cancelled. What was created is in the journal; Resume "
+				     "continues it."));
+			return UI_REDRAW;
 		}
+		app_show_failure(app);
+		return UI_REDRAW;
 	}
-	if (ev->type == QEV_IDLE) {
-		p->waiting[0] = '\0';
-		if (app->act_state[app->review] == UI_ACT_DONE ||
-		    app->act_state[app->review] == UI_ACT_SKIPPED)
-			return app_review_advance(app);
+	if (app->last_cmd == QCMD_RUN_ALL) {
+		app->review = -1;
+		app_switch(app, &screen_summary);
+		return UI_REDRAW;
 	}
+	if (app->review >= 0 && app->review < app->act_count &&
+	    (app->act_state[app->review] == UI_ACT_DONE ||
+	     app->act_state[app->review] == UI_ACT_SKIPPED))
+		return app_review_advance(app);
 	return UI_REDRAW;
 }
 
 static int progress_answer(struct app *app, int id, int button, const char *text)
 {
+	int idx;
+
+	(void)text;
 	if (id == DLG_CANCEL && button == 0 && app->queue)
 		queue_cancel(app->queue);
-	if (id == DLG_FAILED)
-		app_switch(app, &screen_review); /* Edit, Skip or try Create again */
+	if (id != UI_DLG_FAILED)
+		return UI_REDRAW;
+	switch (button) {
+	case 0: /* Retry */
+		if (app_post(app, app->last_cmd, app->last_key, NULL) == 0) {
+			idx = app_action_index(app, app->last_key);
+			if (idx >= 0)
+				app->act_state[idx] = UI_ACT_RUNNING;
+		}
+		break;
+	case 1: /* Skip */
+		idx = app_action_index(app, app->last_err_key ? app->last_err_key
+							      : app->last_key);
+		if (idx < 0)
+			break;
+		app->review = idx;
+		app->review_all = false;
+		app_switch(app, &screen_review);
+		app_open_skip(app);
+		break;
+	case 2: /* Stop: keep what exists */
+		app->review = -1;
+		app->review_all = false;
+		app_switch(app, &screen_summary);
+		break;
+	default: /* Esc: look at the log, then decide from the review */
+		break;
+	}
 	return UI_REDRAW;
 }
 
 static const char *progress_help(struct app *app)
 {
+	(void)app;
 	return _("Every request, wait and result is logged here. Waits show what "
-		 "they wait for and for how long. c cancels the work in progress.");
+		 "they wait for and for how long. c cancels the work in progress; "
+		 "the journal keeps what was done and Resume continues it.");
 }
 
 const struct screen screen_progress = {

@@ -17,7 +17,6 @@
 #include "i18n.h"
 #include "widgets/dialog.h"
 
-enum { DLG_SKIP_ID = 1 };
 enum { B_CREATE, B_EDIT, B_SKIP, B_BACK, B_COUNT };
 
 struct review {
@@ -195,10 +194,15 @@ static void review_draw(struct app *app)
 		a = &app->plan->actions[app->review];
 	attron(A_BOLD);
 	if (app->review_all) {
-		snprintf(head, sizeof(head), P_("The whole plan: %d action",
-						"The whole plan: %d actions",
+		int done = 0;
+
+		for (int i = 0; i < app->act_count; i++)
+			done += app->act_state[i] == UI_ACT_DONE ||
+				app->act_state[i] == UI_ACT_SKIPPED;
+		snprintf(head, sizeof(head), P_("The whole plan: %d action, %d done",
+						"The whole plan: %d actions, %d done",
 						app->plan->count),
-			 app->plan->count);
+			 app->plan->count, done);
 	} else if (a) {
 		int n, first = app_section_actions(app, a->section, &n);
 
@@ -238,8 +242,13 @@ static void review_draw(struct app *app)
 		app_put(stdscr, 1, app->cols - 20, 19, head);
 	}
 	if (app->review_all) {
-		app_draw_frame(app, r->detail ? _(" Up/Down scroll  Esc list  F1 help  F10 quit")
-					      : _(" Up/Down move  Enter details  Esc back  F1 help  F10 quit"));
+		if (r->detail)
+			app_draw_frame(app, _(" Up/Down scroll  Esc list  F1 help  F10 quit"));
+		else if (!app->dry_run && app->live)
+			app_draw_frame(app, _(" a create all remaining  Up/Down move  Enter details  "
+					      "Esc sections  F1 help  F10 quit"));
+		else
+			app_draw_frame(app, _(" Up/Down move  Enter details  Esc back  F1 help  F10 quit"));
 		return;
 	}
 	r->button_y = app->rows - 3;
@@ -323,7 +332,7 @@ static int do_create(struct app *app)
 	return UI_HANDLED | UI_REDRAW;
 }
 
-static int do_skip(struct app *app)
+void app_open_skip(struct app *app)
 {
 	const struct plan_action *a = &app->plan->actions[app->review];
 	static const char *buttons[3];
@@ -337,8 +346,7 @@ static int do_skip(struct app *app)
 				 "or leave it empty to leave this one out.")
 			     : _("Type the id of an existing resource to use instead "
 				 "(this one cannot be left out)."));
-	dialog_open(app, UI_DLG_INPUT, DLG_SKIP_ID, _("Skip"), text, buttons, NULL, "");
-	return UI_HANDLED | UI_REDRAW;
+	dialog_open(app, UI_DLG_INPUT, UI_DLG_SKIP, _("Skip"), text, buttons, NULL, "");
 }
 
 static int activate(struct app *app, int b)
@@ -355,7 +363,8 @@ static int activate(struct app *app, int b)
 		app_switch(app, &screen_section);
 		return UI_HANDLED | UI_REDRAW;
 	case B_SKIP:
-		return do_skip(app);
+		app_open_skip(app);
+		return UI_HANDLED | UI_REDRAW;
 	case B_BACK:
 		for (int i = app->review - 1; i >= 0; i--) {
 			if (app->plan->actions[i].section == app->plan->actions[app->review].section) {
@@ -423,6 +432,15 @@ static int list_key(struct app *app, struct review *r, int ch)
 			app->review = keep;
 		}
 		return UI_HANDLED | UI_REDRAW;
+	case 'a':
+		if (app->dry_run || !app->live)
+			return UI_HANDLED;
+		if (app_rebuild_plan(app) != 0 || app_post(app, QCMD_RUN_ALL, NULL, NULL) != 0)
+			return UI_HANDLED | UI_REDRAW;
+		app->review_all = false;
+		app->review = -1;
+		app_switch(app, &screen_progress);
+		return UI_HANDLED | UI_REDRAW;
 	case 27: case 'q': case KEY_F(3):
 		app->review_all = false;
 		app->review = -1;
@@ -484,7 +502,7 @@ static int review_answer(struct app *app, int id, int button, const char *text)
 {
 	const struct plan_action *a;
 
-	if (id != DLG_SKIP_ID || button != 0 || app->review < 0)
+	if (id != UI_DLG_SKIP || button != 0 || app->review < 0)
 		return UI_REDRAW;
 	a = &app->plan->actions[app->review];
 	if (!text[0] && !a->optional) {

@@ -13,6 +13,7 @@
 #include "app.h"
 #include "i18n.h"
 #include "util/buf.h"
+#include "wizard-live.h"
 #include "widgets/dialog.h"
 
 enum { DLG_SAVE = 1, DLG_SAVED };
@@ -35,34 +36,85 @@ static const char *state_word(enum ui_action_state st, bool dry_run)
 	return "";
 }
 
+static void add_checks(struct app *app, struct buf *b)
+{
+	buf_printf(b, "\n%s\n", _("Live checks:"));
+	if (app->checks.count == 0)
+		buf_printf(b, "  %s\n", app->dry_run ? _("(none in a dry run)")
+			   : app->busy && app->last_cmd == QCMD_VERIFY ? _("(running ...)")
+			   : _("(none ran)"));
+	for (int i = 0; i < app->checks.count; i++)
+		buf_printf(b, "  %s\n", app->checks.items[i]);
+}
+
+/* A real deployment: the journal's view of every resource (what the
+ * engine recorded, whoever made it) and the endpoints. */
+static int build_live_text(struct app *app, struct buf *b)
+{
+	struct wizard_summary sum;
+	int failed = 0;
+
+	if (wizard_live_summary(app->live, &sum) != 0)
+		return -1;
+	for (int i = 0; i < sum.row_count; i++) {
+		int k = app_action_index(app, sum.rows[i].key);
+
+		/* What this build cannot do (a local step it lacks) was
+		 * skipped this run without a journal entry. */
+		if (!sum.rows[i].complete && k >= 0 && app->act_state[k] == UI_ACT_SKIPPED) {
+			sum.rows[i].complete = true;
+			free(sum.rows[i].state);
+			sum.rows[i].state = strdup(state_word(UI_ACT_SKIPPED, false));
+		}
+		failed += !sum.rows[i].complete;
+	}
+	buf_printf(b, "%s\n\n", failed ? _("Deployment incomplete: what exists is kept in "
+					     "the journal; Resume continues it.")
+				    : _("Deployment finished."));
+	buf_printf(b, "%s\n", _("Resources (section, state, id, kind, name):"));
+	for (int i = 0; i < sum.row_count; i++)
+		buf_printf(b, "  %2d %-10s %-21s %s %s\n", sum.rows[i].section,
+			   sum.rows[i].state ? sum.rows[i].state : "",
+			   sum.rows[i].id ? sum.rows[i].id : "-", sum.rows[i].kind,
+			   sum.rows[i].name);
+	buf_printf(b, "\n%s\n", _("Endpoints and files:"));
+	for (int i = 0; i < sum.endpoint_count; i++)
+		buf_printf(b, "  %s: %s\n", sum.endpoints[i].label, sum.endpoints[i].value);
+	buf_printf(b, "  %s: %s\n", _("Journal"), sum.journal_path);
+	wizard_summary_free(&sum);
+	return 0;
+}
+
 static int build_text(struct app *app, struct summary *s)
 {
 	struct buf b;
 	int rc;
 
 	buf_init(&b, 0);
-	buf_printf(&b, "%s\n\n", app->dry_run
-		   ? _("Dry run finished: nothing was sent to AWS.")
-		   : _("Deployment finished."));
-	buf_printf(&b, "%s\n", _("Resources:"));
-	for (int i = 0; app->plan && i < app->plan->count; i++) {
-		const struct plan_action *a = &app->plan->actions[i];
+	if (!app->dry_run && app->live && build_live_text(app, &b) == 0) {
+		/* the journal's view */
+	} else {
+		buf_printf(&b, "%s\n\n", app->dry_run
+			   ? _("Dry run finished: nothing was sent to AWS.")
+			   : _("Deployment finished."));
+		buf_printf(&b, "%s\n", _("Resources:"));
+		for (int i = 0; app->plan && i < app->plan->count; i++) {
+			const struct plan_action *a = &app->plan->actions[i];
 
-		if (a->role == PLAN_LOOKUP)
-			continue;
-		buf_printf(&b, "  %-13s %-24s %-28s %s\n",
-			   state_word(app->act_state[i], app->dry_run), a->kind,
-			   a->name ? a->name : "", app->act_id[i] ? app->act_id[i] : "");
+			if (a->role == PLAN_LOOKUP)
+				continue;
+			buf_printf(&b, "  %-13s %-24s %-28s %s\n",
+				   state_word(app->act_state[i], app->dry_run), a->kind,
+				   a->name ? a->name : "", app->act_id[i] ? app->act_id[i] : "");
+		}
 	}
-	buf_printf(&b, "\n%s\n", _("Checks:"));
-	if (app->checks.count == 0)
-		buf_printf(&b, "  %s\n", app->dry_run ? _("(none in a dry run)") : _("(none ran)"));
-	for (int i = 0; i < app->checks.count; i++)
-		buf_printf(&b, "  %s\n", app->checks.items[i]);
+	add_checks(app, &b);
 	buf_printf(&b, "\n%s\n", _("To tear it all down later:"));
 	buf_printf(&b, "  ecs-wizard destroy --name %s\n", app->spec->name);
-	buf_printf(&b, "\n%s\n", _("To run the same deployment without the wizard:"));
+	buf_printf(&b, "\n%s\n", _("To run the same deployment without the wizard "
+				    "(s saves the answers):"));
 	buf_printf(&b, "  ecs-wizard deploy --spec %s.spec.json\n", app->spec->name);
+	ui_lines_free(&s->text);
 	rc = ui_lines_set(&s->text, buf_str(&b));
 	buf_free(&b);
 	return rc;
@@ -77,6 +129,13 @@ static int summary_enter(struct app *app)
 	app->screen_data = s;
 	if (!app->plan && app_rebuild_plan(app) != 0)
 		return -1;
+	/* Every action done: the live checks the engine offers (QCMD_VERIFY;
+	 * the results arrive as QEV_CHECK events), once. */
+	if (!app->dry_run && app->live && !app->busy && !app->verify_posted &&
+	    app->last_ok && app->last_cmd != QCMD_VERIFY) {
+		app->verify_posted = true;
+		app_post(app, QCMD_VERIFY, NULL, NULL);
+	}
 	return build_text(app, s);
 }
 
@@ -172,6 +231,28 @@ static int summary_key(struct app *app, int ch)
 	return 0;
 }
 
+static int summary_event(struct app *app, const struct queue_event *ev)
+{
+	struct summary *s = app->screen_data;
+
+	if (ev->type == QEV_IDLE && app->last_cmd == QCMD_VERIFY && !ev->ok) {
+		struct wizard_failure f;
+		char line[800];
+
+		wizard_failure_view(&app->last_err, &f);
+		if (f.not_available)
+			snprintf(line, sizeof(line), "%s",
+				 _("not available in this build of ecs-wizard"));
+		else
+			snprintf(line, sizeof(line), _("FAILED: %s %s (request id %s)"),
+				 f.code, f.message, f.request_id[0] ? f.request_id : _("none"));
+		ui_lines_append(&app->checks, line);
+	}
+	if (ev->type == QEV_IDLE || ev->type == QEV_CHECK)
+		build_text(app, s);
+	return UI_REDRAW;
+}
+
 static int summary_answer(struct app *app, int id, int button, const char *text)
 {
 	char why[600], msg[700];
@@ -200,6 +281,7 @@ const struct screen screen_summary = {
 	.leave = summary_leave,
 	.draw = summary_draw,
 	.key = summary_key,
+	.event = summary_event,
 	.answer = summary_answer,
 	.help = summary_help,
 };

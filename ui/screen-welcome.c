@@ -125,17 +125,20 @@ static int activate(struct app *app, int choice)
 		return UI_HANDLED | UI_REDRAW;
 	case W_DEPLOY:
 	case W_RESUME:
-		if (!choice_enabled(app, choice))
+		if (!choice_enabled(app, choice) || !app->live)
 			return UI_HANDLED;
-		if (!app->queue) {
-			dialog_open(app, UI_DLG_MSG, UI_DLG_MESSAGE, _("Not available"),
-				    _("This build cannot deploy yet: the backend queue is "
-				      "not connected. Use the dry run, or the headless "
-				      "`deploy` command."), NULL, NULL, NULL);
+		app->dry_run = false;
+		if (choice == W_DEPLOY) {
+			app_switch(app, &screen_section);
 			return UI_HANDLED | UI_REDRAW;
 		}
-		app->dry_run = false;
-		app_switch(app, &screen_section);
+		/* Resume: what the journal holds, the whole plan to look over,
+		 * then the rest created in one go (or section by section). */
+		if (app_load_journal(app) != 0)
+			return UI_HANDLED | UI_REDRAW;
+		app->review_all = true;
+		app->review = 0;
+		app_switch(app, &screen_review);
 		return UI_HANDLED | UI_REDRAW;
 	case W_QUIT:
 		return app_ask_quit(app);
