@@ -134,9 +134,10 @@ static void *worker(void *arg)
 				rc = q->eng->verify(q->eng->verify_ctx, q->eng, &err);
 				break;
 			}
-			/* Not part of the engine yet: refuse rather than pretend. */
+			/* No checks registered: the run was told not to reach the
+			 * bastion. Refuse rather than pretend. */
 			aws_error_set(&err, AWS_ERR_INTERNAL, "NotImplemented",
-				      _("%s is not available in this build"), "verify");
+				      "%s", _("the live checks are off for this run (--no-bastion)"));
 			rc = -1;
 			break;
 		}

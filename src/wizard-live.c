@@ -7,13 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bastion.h"
 #include "cmd-engine.h"
+#include "cmd-run.h"
 #include "context.h"
 #include "deploy-local.h"
 #include "engine.h"
 #include "i18n.h"
 #include "journal.h"
 #include "jpath.h"
+#include "verify.h"
 #include "wizard-live.h"
 
 struct wizard_live {
@@ -24,6 +27,7 @@ struct wizard_live {
 	struct engine *engine;    /* owned, NULL before a bind */
 	struct queue *queue;      /* owned, NULL before a bind */
 	char *bound_spec;         /* owned: the spec's JSON at the last bind */
+	struct bastion_config bastion; /* borrows opts and ctx; the engine keeps a pointer */
 };
 
 static int call_many(void *ctx, struct aws_call_spec *calls, int n)
@@ -131,13 +135,26 @@ int wizard_live_bind(struct wizard_live *l, const struct spec *spec, struct aws_
 		goto fail;
 	l->engine->call_many = call_many;
 	l->engine->call_ctx = l->ctx->client;
-	/* The same local work as `deploy` (the image push). Hook for the live
-	 * checks: once verify.h is part of the build, register them here
-	 * (verify_register) so QCMD_VERIFY runs them; until then the queue
-	 * answers QCMD_VERIFY with NotImplemented and the summary says so. */
+	/* The same local work as `deploy`: the image push, the license over
+	 * the bastion and the live checks (QCMD_VERIFY), or neither of the
+	 * last two with --no-bastion. */
 	if (deploy_register_locals(l->engine, l->ctx->client) < 0) {
 		aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
 		goto fail;
+	}
+	cmd_bastion_config(l->opts, l->ctx, &l->bastion);
+	if (l->opts->no_bastion) {
+		if (engine_register_local(l->engine, "license", NULL,
+					  (void *)_("--no-bastion: not copied")) < 0) {
+			aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+			goto fail;
+		}
+	} else {
+		if (bastion_register_license(l->engine, &l->bastion) < 0) {
+			aws_error_set(err, AWS_ERR_NOMEM, "", "out of memory");
+			goto fail;
+		}
+		verify_register(l->engine, &l->bastion);
 	}
 	if (queue_start(l->engine, &l->queue, err) < 0)
 		goto fail;

@@ -242,7 +242,7 @@ static int summary_event(struct app *app, const struct queue_event *ev)
 		wizard_failure_view(&app->last_err, &f);
 		if (f.not_available)
 			snprintf(line, sizeof(line), "%s",
-				 _("not available in this build of ecs-wizard"));
+				 _("skipped: this run does not reach the bastion (--no-bastion)"));
 		else
 			snprintf(line, sizeof(line), _("FAILED: %s %s (request id %s)"),
 				 f.code, f.message, f.request_id[0] ? f.request_id : _("none"));
