@@ -154,7 +154,7 @@ JSON
 	AWS_ACCESS_KEY_ID=AKIAECRTESTECRTEST AWS_SECRET_ACCESS_KEY=ecr-test AWS_EC2_METADATA_DISABLED=true \
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null ECSW_WAITER_DELAY_SCALE=0.01 \
 		"$bin" deploy --spec "$tmp/spec.json" --yes --endpoint-url "http://127.0.0.1:$port" \
-		--region us-east-1 --state-dir "$tmp/state" --log "$tmp/deploy.log" \
+		--region us-east-1 --state-dir "$tmp/state" --log "$tmp/deploy.log" --no-bastion \
 		>"$tmp/deploy.out" 2>"$tmp/deploy.err"
 	rcd=$?
 	rm -f "$tmp/watch"; wait "$watcher"
