@@ -8,7 +8,6 @@
  * is nobody to ask. */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +32,6 @@ static int client_call_many(void *ctx, struct aws_call_spec *calls, int n)
 
 static int confirm(const struct plan *p)
 {
-	char line[16];
-	const char *yes;
 	int creates = 0;
 
 	for (int i = 0; i < p->count; i++)
@@ -43,16 +40,7 @@ static int confirm(const struct plan *p)
 			   "This creates %d AWS resources (see `%s plan`). Continue? [y/N] ",
 			   creates),
 		creates, PACKAGE);
-	if (!fgets(line, sizeof line, stdin))
-		return 0;
-	/* 'y' always; rpmatch() adds the locale's own yes, and the first
-	 * letter of the translated "yes" covers a translation used in
-	 * another locale (LANGUAGE=fr with C.UTF-8: "o" for "oui"). */
-	/* TRANSLATORS: its first letter answers the [y/N] question. */
-	yes = _("yes");
-	return line[0] == 'y' || line[0] == 'Y' || rpmatch(line) == 1 ||
-	       (line[0] != '\n' && tolower((unsigned char)line[0]) ==
-				     tolower((unsigned char)yes[0]));
+	return cmd_read_yes();
 }
 
 /* The --output json summary (ecs-wizard(1), JSON OUTPUT): {command, ok,

@@ -133,12 +133,8 @@ out:
 
 static int confirm(void)
 {
-	char line[16];
-
 	fprintf(stderr, _("Remove these resources? [y/N] "));
-	if (!fgets(line, sizeof line, stdin))
-		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
+	return cmd_read_yes();
 }
 
 static void print_event(const struct engine *e, const struct queue_event *ev)

@@ -1,6 +1,8 @@
 /* cmd-engine.c - spec loading shared by plan, deploy and status. */
 #include "config.h"
 
+#include <ctype.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +77,21 @@ char *cmd_state_dir(const struct ew_options *opts)
 	if (opts->state_dir)
 		return strdup(opts->state_dir);
 	return journal_default_dir();
+}
+
+int cmd_read_yes(void)
+{
+	char line[16];
+	const char *yes;
+
+	if (!fgets(line, sizeof line, stdin))
+		return 0;
+	/* 'y' always; rpmatch() adds the locale's own yes, and the first
+	 * letter of the translated "yes" covers a translation used in
+	 * another locale (LANGUAGE=fr with C.UTF-8: "o" for "oui"). */
+	/* TRANSLATORS: its first letter answers the [y/N] question. */
+	yes = _("yes");
+	return line[0] == 'y' || line[0] == 'Y' || rpmatch(line) == 1 ||
+	       (line[0] != '\n' && tolower((unsigned char)line[0]) ==
+				     tolower((unsigned char)yes[0]));
 }

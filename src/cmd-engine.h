@@ -22,4 +22,8 @@ int cmd_load_config_defaults(struct spec *s, const struct ew_options *opts,
 /* --state-dir or the default; malloc'd, NULL when neither is known. */
 char *cmd_state_dir(const struct ew_options *opts);
 
+/* Read one answer to a [y/N] question from standard input: 1 for yes
+ * ('y', the locale's yes, or the first letter of the translated "yes"). */
+int cmd_read_yes(void);
+
 #endif
