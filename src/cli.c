@@ -30,12 +30,13 @@ static const struct {
 	{ "--state-dir DIR", N_("journals and known hosts (default $XDG_STATE_HOME/ecs-wizard)") },
 	{ "--log FILE", N_("append one line per AWS request to FILE (created 0600)") },
 	{ "--output json|text", N_("print results as JSON or as text (default)") },
+	{ "--output FILE", N_("export: write to FILE instead of standard output") },
 	{ "--mfa-token CODE", N_("MFA code for a profile with mfa_serial") },
 	{ "--ssh-host-key SHA256:...", N_("the bastion's expected SSH host key fingerprint") },
 	{ "--accept-new-host-key", N_("trust the bastion's host key on first use") },
 	{ "--dry-run", N_("show what would be done; change nothing") },
 	{ "--delete-images", N_("when destroying, delete the ECR images too") },
-	{ "--format FORMAT", N_("export format") },
+	{ "--format FORMAT", N_("export: cloudformation or aws-cli") },
 	{ "--refresh-prices", N_("fetch prices again instead of using the cache") },
 	{ "-y, --yes", N_("do not ask for confirmation") },
 	{ "--no-color", N_("no colours (also when NO_COLOR is set)") },
@@ -73,9 +74,14 @@ int cli_parse(int argc, char **argv, struct ew_options *opts,
 			*cmd = cli_find_command(opts->command);
 		return EXIT_OK;
 	}
+	c = opts->command ? cli_find_command(opts->command) : NULL;
+	if (opts->output_file && (!c || strcmp(c->name, "export") != 0)) {
+		snprintf(err, err_size, _("--output: '%s' is not 'json' or 'text'"),
+			 opts->output_file);
+		goto bad;
+	}
 	if (!opts->command)
 		return EXIT_OK;
-	c = cli_find_command(opts->command);
 	if (!c) {
 		snprintf(err, err_size, _("unknown command '%s'"), opts->command);
 		goto bad;

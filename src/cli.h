@@ -34,7 +34,9 @@ struct cli_command {
 extern const struct cli_command *const cli_commands[];
 
 extern const struct cli_command cmd_preflight;
-extern const struct cli_command cmd_plan, cmd_deploy, cmd_status;
+extern const struct cli_command cmd_plan, cmd_deploy, cmd_status, cmd_verify;
+extern const struct cli_command cmd_destroy;
+extern const struct cli_command cmd_export;
 
 /* The interactive wizard (ui_main), given to cli_main by main(). */
 typedef int (*cli_tui_fn)(struct ew_options *opts);

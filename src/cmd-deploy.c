@@ -2,13 +2,13 @@
  * through the backend queue, one progress line per resource on stderr,
  * a summary at the end.
  *
- * Exit 0 only when every action succeeded; 130 after an interrupt (the
+ * After the plan, the live checks (verify.h) run; exit 0 only when every
+ * action and every check succeeded; 130 after an interrupt (the
  * journal is consistent and a re-run resumes); 2 without --yes when there
  * is nobody to ask. */
 #include "config.h"
 
 #include <ctype.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +17,14 @@
 #include "cli.h"
 #include "cmd-engine.h"
 #include "cmd-json.h"
+#include "cmd-run.h"
 #include "context.h"
 #include "deploy-local.h"
 #include "engine.h"
 #include "i18n.h"
 #include "interrupt.h"
 #include "queue.h"
+#include "verify.h"
 
 static int client_call_many(void *ctx, struct aws_call_spec *calls, int n)
 {
@@ -51,50 +53,6 @@ static int confirm(const struct plan *p)
 	return line[0] == 'y' || line[0] == 'Y' || rpmatch(line) == 1 ||
 	       (line[0] != '\n' && tolower((unsigned char)line[0]) ==
 				     tolower((unsigned char)yes[0]));
-}
-
-static void print_event(const struct engine *e, const struct queue_event *ev)
-{
-	const struct plan_action *a = ev->key ? plan_find(e->plan, ev->key) : NULL;
-	char buf[700];
-
-	switch (ev->type) {
-	case QEV_CREATED:
-		if (ev->text && strcmp(ev->text, "journal") == 0)
-			fprintf(stderr, _("[%2d] %-30s done before %s\n"), a ? a->section : 0,
-				ev->key, ev->id ? ev->id : "");
-		else
-			fprintf(stderr, _("[%2d] %-30s created %s\n"), a ? a->section : 0,
-				ev->key, ev->id ? ev->id : "");
-		break;
-	case QEV_ADOPTED:
-		fprintf(stderr, _("[%2d] %-30s found existing %s\n"), a ? a->section : 0,
-			ev->key, ev->id ? ev->id : "");
-		break;
-	case QEV_SKIPPED:
-		fprintf(stderr, _("[%2d] %-30s skipped: %s\n"), a ? a->section : 0, ev->key,
-			ev->text ? ev->text : "");
-		break;
-	case QEV_WAITING:
-		fprintf(stderr, _("[%2d] %-30s waiting (%s, %.0f s)\n"), a ? a->section : 0,
-			ev->key, ev->text ? ev->text : "", ev->elapsed);
-		break;
-	case QEV_PROGRESS:
-		if (ev->total > 0)
-			fprintf(stderr, _("[%2d] %-30s %ld of %ld layers: %s\n"),
-				a ? a->section : 0, ev->key, ev->done, ev->total,
-				ev->text ? ev->text : "");
-		else
-			fprintf(stderr, _("[%2d] %-30s %ld layers: %s\n"), a ? a->section : 0,
-				ev->key, ev->done, ev->text ? ev->text : "");
-		break;
-	case QEV_FAILED:
-		fprintf(stderr, _("[%2d] %-30s FAILED: %s\n"), a ? a->section : 0,
-			ev->key ? ev->key : "-", aws_error_format(&ev->err, buf, sizeof buf));
-		break;
-	default:
-		break;
-	}
 }
 
 /* The --output json summary (ecs-wizard(1), JSON OUTPUT): {command, ok,
@@ -147,7 +105,9 @@ static int deploy_exec(struct ew_options *opts)
 	const char *failed = NULL; /* for JSON: what stopped us early */
 	char first_key[128] = "";  /* the action that failed first */
 	const char *scale;
-	int rc = EXIT_BAD_INPUT, ok = 0, cancelled = 0;
+	struct bastion_config bastion;
+	enum cmd_run_result result;
+	int rc = EXIT_BAD_INPUT;
 	char buf[700];
 
 	aws_error_clear(&first);
@@ -212,48 +172,44 @@ static int deploy_exec(struct ew_options *opts)
 		aws_error_set(&err, AWS_ERR_NOMEM, "OutOfMemory", "%s", _("out of memory"));
 		goto out;
 	}
-	if (queue_start(e, &q, &err) < 0 || queue_post(q, QCMD_RUN_ALL, NULL, NULL) < 0) {
+	cmd_bastion_config(opts, ctx, &bastion);
+	if (opts->no_bastion) {
+		if (engine_register_local(e, "license", NULL,
+					  (void *)_("--no-bastion: not copied")) < 0)
+			goto out;
+	} else {
+		if (bastion_register_license(e, &bastion) < 0)
+			goto out;
+		verify_register(e, &bastion);
+	}
+	if (queue_start(e, &q, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, aws_error_format(&err, buf, sizeof buf));
 		goto out;
 	}
 	fprintf(stderr, _("Deploying %s to %s; journal %s\n"), s->name, opts->region,
 		journal_path(e->journal));
-	for (int idle = 0; !idle;) {
-		struct pollfd pfd = { queue_event_fd(q), POLLIN, 0 };
-		struct queue_event *ev;
-
-		if (ew_interrupted && !cancelled) {
-			queue_cancel(q);
-			cancelled = 1;
-		}
-		if (poll(&pfd, 1, 200) <= 0)
-			continue;
-		for (ev = queue_next_event(q); ev; ev = queue_next_event(q)) {
-			if (ev->type == QEV_IDLE) {
-				idle = 1;
-				ok = ev->ok;
-			} else if (ev->type != QEV_FAILED || ev->key) {
-				print_event(e, ev);
-			}
-			/* The first failure, for the JSON summary. */
-			if (ev->type == QEV_FAILED && first.kind == AWS_ERR_NONE) {
-				first = ev->err;
-				snprintf(first_key, sizeof first_key, "%s",
-					 ev->key ? ev->key : "");
-			}
-			queue_event_free(ev);
-		}
-	}
+	result = cmd_run_queue_first(e, q, QCMD_RUN_ALL, &first, first_key, sizeof first_key);
 	fprintf(stderr, _("%d created, %d found existing, %d done before, %d skipped, %d failed\n"),
 		e->n_created, e->n_adopted, e->n_done_before, e->n_skipped, e->n_failed);
-	rc = ok ? EXIT_OK : cancelled ? EXIT_INTERRUPTED : EXIT_FAILED;
-	if (!ok && first.kind == AWS_ERR_NONE)
-		aws_error_set(&first, cancelled ? AWS_ERR_CANCELLED : AWS_ERR_INTERNAL,
-			      cancelled ? "Cancelled" : "Failed", "%s",
-			      cancelled ? _("cancelled") : _("stopped with errors"));
+	/* The guide ends with a person checking the service from the bastion:
+	 * so does deploy, and it succeeds only when those checks pass. */
+	if (result == CMD_RUN_OK && opts->no_bastion) {
+		fprintf(stderr, _("Live checks skipped (--no-bastion): run `%s verify` later\n"),
+			PACKAGE);
+	} else if (result == CMD_RUN_OK) {
+		fprintf(stderr, _("Checking the service through the bastion\n"));
+		result = cmd_run_queue_first(e, q, QCMD_VERIFY, &first, first_key,
+					     sizeof first_key);
+	}
+	rc = result == CMD_RUN_OK ? EXIT_OK
+	     : result == CMD_RUN_CANCELLED ? EXIT_INTERRUPTED : EXIT_FAILED;
+	if (rc != EXIT_OK && first.kind == AWS_ERR_NONE)
+		aws_error_set(&first, rc == EXIT_INTERRUPTED ? AWS_ERR_CANCELLED : AWS_ERR_INTERNAL,
+			      rc == EXIT_INTERRUPTED ? "Cancelled" : "Failed", "%s",
+			      rc == EXIT_INTERRUPTED ? _("cancelled") : _("stopped with errors"));
 	if (opts->output_json)
-		print_summary_json(s, opts->region, e, ok, cancelled, &first,
-				   first_key[0] ? first_key : NULL);
+		print_summary_json(s, opts->region, e, rc == EXIT_OK, rc == EXIT_INTERRUPTED,
+				   &first, first_key[0] ? first_key : NULL);
 	failed = NULL;
 out:
 	if (failed && opts->output_json)
@@ -268,7 +224,8 @@ out:
 
 const struct cli_command cmd_deploy = {
 	.name = "deploy",
-	.usage = "--spec FILE [--yes] [--state-dir DIR] [--output json]",
+	.usage = "--spec FILE [--yes] [--state-dir DIR] [--output json] "
+		 "[--ssh-host-key SHA256:...] [--accept-new-host-key] [--no-bastion]",
 	.summary = N_("create everything in the plan; resumes where a previous run stopped"),
 	.max_args = 0,
 	.exec = deploy_exec,

@@ -1,8 +1,9 @@
 /* cmd-preflight.c - `ecs-wizard preflight`: who am I, where, can I run
- * the instance type there. Words preflight_run()'s result as text or JSON.
+ * the instance type there, and what would make a deployment of the spec
+ * fail halfway (preflight-checks.h). Words the results as text or JSON.
  *
- * Exit status: 0 when both checks ran (whether or not the type is offered:
- * that is reported, not a failure), 1 when a call failed or no credentials
+ * Exit status: 0 when the checks ran (whether or not they found problems:
+ * those are reported with what to change, not a failure), 1 when a call failed or no credentials
  * were found, 2 for bad input (spec, config file, no region). */
 #include "config.h"
 
@@ -15,6 +16,8 @@
 #include "context.h"
 #include "i18n.h"
 #include "interrupt.h"
+#include "plan.h"
+#include "preflight-checks.h"
 #include "preflight.h"
 #include "spec.h"
 
@@ -60,10 +63,32 @@ static void print_text(const struct preflight_result *r)
 		       r->instance_type, r->region);
 }
 
-static void print_json(const struct preflight_result *r, const struct aws_error *err)
+static void print_findings(const struct pf_findings *f)
+{
+	printf("%s\n", _("Checks:"));
+	for (int i = 0; i < f->count; i++) {
+		const struct pf_finding *x = &f->items[i];
+		const char *word = x->status == PF_OK ? _("ok") :
+			x->status == PF_PROBLEM ? _("PROBLEM") : _("not checked");
+
+		printf("  %-12s %s\n", word, x->message);
+		if (x->fix)
+			printf("  %-12s %s %s\n", "", _("fix:"), x->fix);
+	}
+	printf(_("%d problems, %d checks could not be made\n"), f->problems, f->unchecked);
+}
+
+static void print_json(const struct preflight_result *r, const struct aws_error *err,
+		       const struct pf_findings *f)
 {
 	/* preflight_to_json's fields plus the envelope's {command, ok}. */
 	cJSON *obj = preflight_to_json(r, err);
+
+	if (obj && f) {
+		cJSON_AddItemToObject(obj, "checks", pf_findings_to_json(f));
+		cJSON_AddNumberToObject(obj, "problems", f->problems);
+		cJSON_AddNumberToObject(obj, "unchecked", f->unchecked);
+	}
 
 	if (obj) {
 		cJSON_AddStringToObject(obj, "command", "preflight");
@@ -80,6 +105,8 @@ static int preflight_exec(struct ew_options *opts)
 	struct ew_context *ctx = NULL;
 	struct preflight_result r;
 	struct aws_error err;
+	struct plan *plan = NULL;
+	struct pf_findings findings = { 0 };
 	const char *type = "m5zn.xlarge";
 	int rc = EXIT_FAILED;
 	size_t i;
@@ -111,7 +138,7 @@ static int preflight_exec(struct ew_options *opts)
 					      pr.items[0].message);
 				aws_error_where(&err, "%s", opts->spec_file);
 				r.failed = "spec";
-				print_json(&r, &err);
+				print_json(&r, &err, NULL);
 			}
 			for (i = 0; i < pr.count; i++)
 				if (pr.items[i].key[0])
@@ -136,19 +163,35 @@ static int preflight_exec(struct ew_options *opts)
 	}
 	if (preflight_run(ctx, type, &r, &err) < 0)
 		goto failed;
-	if (opts->output_json)
-		print_json(&r, NULL);
-	else
+	if (!spec && !(spec = spec_new_defaults()))
+		goto out;
+	/* A plan that cannot be built (a spec that plan would refuse) only
+	 * leaves the IAM simulation unchecked. */
+	if (plan_build(spec, &plan, &err) < 0) {
+		plan = NULL;
+		aws_error_clear(&err);
+	}
+	if (pf_run(ctx, spec, plan, r.arn, &findings, &err) < 0) {
+		r.failed = "checks";
+		goto failed;
+	}
+	if (opts->output_json) {
+		print_json(&r, NULL, &findings);
+	} else {
 		print_text(&r);
+		print_findings(&findings);
+	}
 	rc = ew_interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 	goto out;
 failed:
 	if (opts->output_json)
-		print_json(&r, &err);
+		print_json(&r, &err, NULL);
 	else
 		print_failure(&r, &err);
 	rc = exit_status_for(&err);
 out:
+	pf_findings_free(&findings);
+	plan_free(plan);
 	context_free(ctx);
 	preflight_result_free(&r);
 	spec_problems_free(&pr);

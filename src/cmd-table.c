@@ -13,5 +13,8 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_plan,
 	&cmd_deploy,
 	&cmd_status,
+	&cmd_destroy,
+	&cmd_verify,
+	&cmd_export,
 	NULL,
 };

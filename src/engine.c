@@ -39,6 +39,7 @@ struct run {
 	enum phase phase;
 	int intent;        /* the journal said intent when we started */
 	int existed;       /* the create answered "already exists" */
+	int relooks;       /* creates whose answer was lost, looked up again */
 	char *id;
 	cJSON *input;      /* the resolved input of the current call */
 	const struct waiter *w;
@@ -68,24 +69,52 @@ static char *xstrdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static void post(struct engine *e, enum queue_event_type type, const char *key,
-		 const char *id, const char *text, const struct aws_error *err)
+/* A filled event, or NULL when nobody listens or memory is short. */
+static struct queue_event *event_new(struct engine *e, enum queue_event_type type,
+				     const char *key, const char *id, const char *text,
+				     int ok, const struct aws_error *err)
 {
 	struct queue_event *ev;
 
 	if (!e->on_event)
-		return;
+		return NULL;
 	ev = calloc(1, sizeof *ev);
 	if (!ev)
-		return;
+		return NULL;
 	ev->type = type;
 	ev->key = xstrdup(key);
 	ev->id = xstrdup(id);
 	ev->text = xstrdup(text);
-	ev->ok = type != QEV_FAILED;
+	ev->ok = ok;
 	if (err)
 		ev->err = *err;
-	e->on_event(e->event_ctx, ev);
+	return ev;
+}
+
+void engine_post(struct engine *e, enum queue_event_type type, const char *key,
+		 const char *id, const char *text, int ok, const struct aws_error *err)
+{
+	struct queue_event *ev = event_new(e, type, key, id, text, ok, err);
+
+	if (ev)
+		e->on_event(e->event_ctx, ev);
+}
+
+void engine_post_waiting(struct engine *e, const char *key, const char *id,
+			 const char *text, double elapsed)
+{
+	struct queue_event *ev = event_new(e, QEV_WAITING, key, id, text, 1, NULL);
+
+	if (ev) {
+		ev->elapsed = elapsed;
+		e->on_event(e->event_ctx, ev);
+	}
+}
+
+static void post(struct engine *e, enum queue_event_type type, const char *key,
+		 const char *id, const char *text, const struct aws_error *err)
+{
+	engine_post(e, type, key, id, text, type != QEV_FAILED, err);
 }
 
 void engine_post_progress(struct engine *e, const char *key, long done,
@@ -222,6 +251,11 @@ static cJSON *resolve(struct engine *e, const cJSON *v, const char *self_id,
 	struct ref_ctx c = { e, self_id };
 
 	return plan_resolve(v, resolve_ref, &c, err);
+}
+
+cJSON *engine_resolve(struct engine *e, const cJSON *v, struct aws_error *err)
+{
+	return resolve(e, v, NULL, err);
 }
 
 /* A path that may itself hold references (a filter on a subnet id). */
@@ -437,6 +471,14 @@ static void run_local(struct exec *x, int i)
 	for (int k = 0; k < e->local_count; k++) {
 		if (strcmp(e->locals[k].operation, a->operation) != 0)
 			continue;
+		if (!e->locals[k].fn) {
+			/* Left out on purpose this run (ctx says why); nothing
+			 * is journaled, so a later run does it. */
+			e->n_skipped++;
+			post(e, QEV_SKIPPED, a->key, NULL, e->locals[k].ctx, NULL);
+			finish(x, i);
+			return;
+		}
 		params = resolve(e, a->params, NULL, &err);
 		if (!params || journal_record_intent(e->journal, a->key, a->kind, a->name,
 						     &err) < 0 ||
@@ -553,20 +595,38 @@ out:
 	free(arnp);
 }
 
-static void on_create(struct exec *x, int i, cJSON *output, const struct aws_error *cerr)
+/* How often a create whose answer was lost is looked up and sent again
+ * before its error stands. */
+#define MAX_RELOOKS 6
+
+static void on_create(struct exec *x, int i, cJSON *output, const struct aws_error *cerr,
+		      int maybe_sent, int resent)
 {
 	struct engine *e = x->e;
 	const struct plan_action *a = &e->plan->actions[i];
+	struct run *r = &x->runs[i];
 	struct aws_error err;
 	char *id = NULL, *arn = NULL;
 	cJSON *kept = NULL;
 
 	aws_error_clear(&err);
+	if (cerr && maybe_sent && a->find && cerr->kind != AWS_ERR_CANCELLED &&
+	    r->relooks < MAX_RELOOKS) {
+		/* The create may have been done and its answer lost: look for
+		 * it (as ours, hence intent) before sending it again. */
+		r->relooks++;
+		r->intent = 1;
+		begin_find(x, i, PH_FIND);
+		return;
+	}
 	if (cerr) {
 		if (cerr->kind == AWS_ERR_SERVICE && code_in(a->done_errors, cerr->code)) {
 			/* Already there (a rule or route sent by a killed run, a
-			 * role another run made since we looked). */
+			 * role another run made since we looked, or this call's
+			 * own earlier attempt whose answer was lost: ours). */
 			x->runs[i].existed = 1;
+			if (resent)
+				r->intent = 1;
 			if (a->find)
 				begin_find(x, i, PH_POSTFIND);
 			else
@@ -647,19 +707,7 @@ static void on_wait(struct exec *x, int i, const cJSON *output, const struct aws
 	}
 	r->next_at = now_s() + r->w->delay * e->delay_scale;
 	snprintf(text, sizeof text, "%s", r->w->name);
-	{
-		struct queue_event *ev = calloc(1, sizeof *ev);
-		if (ev && e->on_event) {
-			ev->type = QEV_WAITING;
-			ev->key = xstrdup(a->key);
-			ev->text = xstrdup(text);
-			ev->elapsed = now_s() - r->wait_started;
-			ev->ok = 1;
-			e->on_event(e->event_ctx, ev);
-		} else {
-			free(ev);
-		}
-	}
+	engine_post_waiting(e, a->key, NULL, text, now_s() - r->wait_started);
 }
 
 /* ---- the loop ---- */
@@ -708,6 +756,19 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 	int *who = NULL;
 
 	aws_error_clear(&x.first);
+	/* The answers behind this journal, so that teardown (which may be
+	 * given only the name) rebuilds the same plan in the same region. */
+	{
+		cJSON *sj = spec_to_json(e->spec);
+		struct aws_error me;
+		if (sj && !cJSON_Compare(sj, journal_meta(e->journal, "spec"), 1) &&
+		    journal_set_meta(e->journal, "spec", sj, &me) < 0) {
+			*err = me;
+			cJSON_Delete(sj);
+			return -1;
+		}
+		cJSON_Delete(sj);
+	}
 	e->n_created = e->n_adopted = e->n_done_before = e->n_skipped = e->n_failed = 0;
 	if (!e->call_many) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "NoTransport", _("no way to call AWS"));
@@ -815,6 +876,10 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 				calls[ncalls].operation = a->operation;
 			}
 			calls[ncalls].input = r->input;
+			/* A create that find can look up is not re-sent blindly:
+			 * on_create looks first when its answer is lost. */
+			calls[ncalls].once = r->phase == PH_CREATE && a->find &&
+					     a->role == PLAN_CREATE;
 			calls[ncalls].output = NULL;
 			aws_error_clear(&calls[ncalls].err);
 			who[ncalls++] = i;
@@ -851,7 +916,8 @@ int engine_run(struct engine *e, const char *key, struct aws_error *err)
 				on_find(&x, i, calls[c].output, ce);
 				break;
 			case PH_CREATE:
-				on_create(&x, i, calls[c].output, ce);
+				on_create(&x, i, calls[c].output, ce, calls[c].maybe_sent,
+					  calls[c].resent);
 				break;
 			case PH_WAIT:
 				on_wait(&x, i, calls[c].output, ce);

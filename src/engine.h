@@ -33,6 +33,9 @@ typedef void (*engine_event_fn)(void *ctx, struct queue_event *ev);
 typedef int (*engine_local_fn)(void *ctx, struct engine *e,
 			       const struct plan_action *a, const cJSON *params,
 			       struct aws_error *err);
+/* The live checks after section 17 (QCMD_VERIFY), done by another module:
+ * 0 when every check passed, -1 with err naming the failed hop. */
+typedef int (*engine_verify_fn)(void *ctx, struct engine *e, struct aws_error *err);
 
 struct engine_options {
 	const char *state_dir;  /* journal and key files; required */
@@ -61,8 +64,14 @@ struct engine {
 		void *ctx;
 	} locals[ENGINE_MAX_LOCALS];
 	int local_count;
+	engine_verify_fn verify;       /* NULL: no checks in this build */
+	void *verify_ctx;
 	/* Counts from the last run, for summaries. */
 	int n_created, n_adopted, n_done_before, n_skipped, n_failed;
+	/* Teardown (destroy.c): remove the ECR repository and its images too;
+	 * what the last destroy removed, found gone already, and kept. */
+	int delete_images;
+	int n_deleted, n_gone, n_kept;
 };
 
 /* Build the plan for spec and open its journal in opt->state_dir.
@@ -72,9 +81,20 @@ int engine_new(struct aws_client *client, const struct spec *spec,
 	       struct aws_error *err);
 void engine_free(struct engine *e);
 
-/* Let another module do a PLAN_LOCAL operation ("image-push", "license"). */
+/* Let another module do a PLAN_LOCAL operation ("image-push", "license").
+ * fn NULL: skip the operation this run, with ctx (a const char *, kept)
+ * as the reason shown; nothing is journaled. */
 int engine_register_local(struct engine *e, const char *operation,
 			  engine_local_fn fn, void *ctx);
+
+/* Hand a progress event to on_event (the queue); key, id, text copied,
+ * any may be NULL. ok: QEV_CHECK's verdict. For the modules doing local
+ * work and checks. */
+void engine_post(struct engine *e, enum queue_event_type type, const char *key,
+		 const char *id, const char *text, int ok, const struct aws_error *err);
+/* A QEV_WAITING event: text says what for, elapsed how long so far. */
+void engine_post_waiting(struct engine *e, const char *key, const char *id,
+			 const char *text, double elapsed);
 
 /* Run every remaining action (key NULL) or one action whose dependencies
  * are done. 0 when everything ran; -1 with err set to the first failure
@@ -90,5 +110,8 @@ int engine_skip(struct engine *e, const char *key, const char *id,
 /* 1 when the journal says key is finished (created/adopted/skipped and,
  * when it has a waiter, ready). */
 int engine_action_done(const struct engine *e, const char *key);
+/* A resolved deep copy of v (references from the journal, as the run
+ * resolves them); NULL with err set when one cannot be. Caller's. */
+cJSON *engine_resolve(struct engine *e, const cJSON *v, struct aws_error *err);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostkey.h"
 #include "i18n.h"
 #include "options.h"
 
@@ -28,6 +29,7 @@ enum {
 	OPT_MFA_TOKEN,
 	OPT_SSH_HOST_KEY,
 	OPT_ACCEPT_NEW_HOST_KEY,
+	OPT_NO_BASTION,
 	OPT_DRY_RUN,
 	OPT_DELETE_IMAGES,
 	OPT_FORMAT,
@@ -49,6 +51,7 @@ static const struct option long_options[] = {
 	{ "mfa-token", required_argument, NULL, OPT_MFA_TOKEN },
 	{ "ssh-host-key", required_argument, NULL, OPT_SSH_HOST_KEY },
 	{ "accept-new-host-key", no_argument, NULL, OPT_ACCEPT_NEW_HOST_KEY },
+	{ "no-bastion", no_argument, NULL, OPT_NO_BASTION },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "delete-images", no_argument, NULL, OPT_DELETE_IMAGES },
 	{ "format", required_argument, NULL, OPT_FORMAT },
@@ -210,7 +213,16 @@ int ew_options_parse(int argc, char **argv, struct ew_options *o,
 		case OPT_SPEC: r = set_string(&o->spec_file, optarg); break;
 		case OPT_NAME: r = set_string(&o->name, optarg); break;
 		case OPT_MFA_TOKEN: r = set_string(&o->mfa_token, optarg); break;
-		case OPT_SSH_HOST_KEY: r = set_string(&o->ssh_host_key, optarg); break;
+		case OPT_SSH_HOST_KEY:
+			if (!hostkey_fp_valid(optarg)) {
+				snprintf(err, err_size,
+					 _("--ssh-host-key: '%s' is not SHA256: followed by "
+					   "43 base64 characters (ssh-keygen -lf KEY -E sha256)"),
+					 optarg);
+				goto out;
+			}
+			r = set_string(&o->ssh_host_key, optarg);
+			break;
 		case OPT_FORMAT: r = set_string(&o->format, optarg); break;
 		case OPT_CONNECT_TO:
 			if (add_connect_to(o, optarg, err, err_size) < 0)
@@ -222,14 +234,14 @@ int ew_options_parse(int argc, char **argv, struct ew_options *o,
 			} else if (strcmp(optarg, "text") == 0) {
 				o->output_json = false;
 			} else {
-				snprintf(err, err_size,
-					 _("--output: '%s' is not 'json' or 'text'"),
-					 optarg);
-				goto out;
+				/* export's file; other commands refuse it
+				 * (cli_parse, once the command is known). */
+				r = set_string(&o->output_file, optarg);
 			}
 			break;
 		case 'y': o->yes = true; break;
 		case OPT_ACCEPT_NEW_HOST_KEY: o->accept_new_host_key = true; break;
+		case OPT_NO_BASTION: o->no_bastion = true; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
 		case OPT_DELETE_IMAGES: o->delete_images = true; break;
 		case OPT_REFRESH_PRICES: o->refresh_prices = true; break;
@@ -301,6 +313,7 @@ void ew_options_free(struct ew_options *o)
 	}
 	free(o->ssh_host_key);
 	free(o->format);
+	free(o->output_file);
 	free(o->command);
 	for (i = 0; i < o->nargs; i++)
 		free(o->args[i]);

@@ -25,12 +25,14 @@ struct ew_options {
 	struct aws_connect_to *connect_to; /* --connect-to, repeatable; owned */
 	int connect_to_count;
 	bool output_json;    /* --output json (default: text) */
+	char *output_file;   /* --output FILE: any other word, export's file */
 	bool yes;            /* --yes: do not ask for confirmation */
 	char *spec_file;     /* --spec FILE: the answers, JSON */
 	char *name;          /* --name: deployment name (overrides the spec's) */
 	char *mfa_token;     /* --mfa-token CODE: for profiles with mfa_serial */
 	char *ssh_host_key;  /* --ssh-host-key SHA256:...: expected bastion key */
 	bool accept_new_host_key; /* --accept-new-host-key: trust on first use */
+	bool no_bastion;     /* --no-bastion: no license copy, no live checks */
 	bool dry_run;        /* --dry-run: plan and show, send nothing that changes */
 	bool delete_images;  /* --delete-images: destroy also empties ECR */
 	char *format;        /* --format: export format */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "destroy.h"
 #include "engine.h"
 #include "i18n.h"
 #include "queue.h"
@@ -125,12 +126,17 @@ static void *worker(void *arg)
 		case QCMD_SKIP:
 			rc = engine_skip(q->eng, c->key, c->id, &err);
 			break;
-		case QCMD_VERIFY:
 		case QCMD_DESTROY:
+			rc = destroy_run(q->eng, &err);
+			break;
+		case QCMD_VERIFY:
+			if (q->eng->verify) {
+				rc = q->eng->verify(q->eng->verify_ctx, q->eng, &err);
+				break;
+			}
 			/* Not part of the engine yet: refuse rather than pretend. */
 			aws_error_set(&err, AWS_ERR_INTERNAL, "NotImplemented",
-				      _("%s is not available in this build"),
-				      c->type == QCMD_VERIFY ? "verify" : "destroy");
+				      _("%s is not available in this build"), "verify");
 			rc = -1;
 			break;
 		}

@@ -15,7 +15,7 @@ enum queue_command_type {
 	QCMD_RUN_ALL,    /* run every remaining action, independent ones in parallel */
 	QCMD_SKIP,       /* mark an action skipped; with id: adopt that existing id */
 	QCMD_VERIFY,     /* the live checks after section 17 */
-	QCMD_DESTROY,    /* tear the deployment down */
+	QCMD_DESTROY,    /* tear the deployment down (destroy.h; engine's delete_images) */
 	QCMD_STOP,       /* finish or abandon what is in flight, then exit the worker */
 };
 

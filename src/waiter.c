@@ -83,6 +83,70 @@ static const struct waiter_acceptor mt_available[] = {
 	{ WAITER_RETRY, MATCH_ERROR, NULL, "MountTargetNotFound", NULL },
 };
 
+/* ---- teardown ---- */
+
+static int no_mount_targets(const cJSON *output)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(output, "MountTargets")) == 0;
+}
+
+static int no_file_systems(const cJSON *output)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(output, "FileSystems")) == 0;
+}
+
+/* ec2 waiters-2.json, NatGatewayDeleted. */
+static const struct waiter_acceptor nat_deleted[] = {
+	{ WAITER_SUCCESS, MATCH_PATH_ALL, "NatGateways[].State", "deleted", NULL },
+	{ WAITER_SUCCESS, MATCH_ERROR, NULL, "NatGatewayNotFound", NULL },
+};
+
+/* ec2 waiters-2.json, InstanceTerminated (and a gone instance is too). */
+static const struct waiter_acceptor instance_terminated[] = {
+	{ WAITER_SUCCESS, MATCH_PATH_ALL, "Reservations[].Instances[].State.Name", "terminated", NULL },
+	{ WAITER_FAILURE, MATCH_PATH_ANY, "Reservations[].Instances[].State.Name", "pending", NULL },
+	{ WAITER_FAILURE, MATCH_PATH_ANY, "Reservations[].Instances[].State.Name", "stopping", NULL },
+	{ WAITER_SUCCESS, MATCH_ERROR, NULL, "InvalidInstanceID.NotFound", NULL },
+};
+
+/* ecs waiters-2.json, ServicesInactive, except that a service AWS no
+ * longer knows (MISSING) is gone too, which is what teardown waits for. */
+static const struct waiter_acceptor services_gone[] = {
+	{ WAITER_SUCCESS, MATCH_PATH_ANY, "failures[].reason", "MISSING", NULL },
+	{ WAITER_SUCCESS, MATCH_PATH_ANY, "services[].status", "INACTIVE", NULL },
+	{ WAITER_SUCCESS, MATCH_ERROR, NULL, "ServiceNotFoundException", NULL },
+	{ WAITER_SUCCESS, MATCH_ERROR, NULL, "ClusterNotFoundException", NULL },
+};
+
+/* elbv2 waiters-2.json, LoadBalancersDeleted. */
+static const struct waiter_acceptor lb_deleted[] = {
+	{ WAITER_RETRY, MATCH_PATH_ALL, "LoadBalancers[].State.Code", "active", NULL },
+	{ WAITER_SUCCESS, MATCH_ERROR, NULL, "LoadBalancerNotFound", NULL },
+};
+
+/* autoscaling waiters-2.json, GroupNotExists: length(AutoScalingGroups) == 0. */
+static int no_groups(const cJSON *output)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(output, "AutoScalingGroups")) == 0;
+}
+
+static const struct waiter_acceptor group_not_exists[] = {
+	{ WAITER_SUCCESS, MATCH_CUSTOM, NULL, NULL, no_groups },
+};
+
+/* Ours, for EFS: deleted, or no longer known. */
+static const struct waiter_acceptor mt_deleted[] = {
+	{ WAITER_SUCCESS, MATCH_ERROR, NULL, "MountTargetNotFound", NULL },
+	{ WAITER_SUCCESS, MATCH_PATH_ALL, "MountTargets[].LifeCycleState", "deleted", NULL },
+	{ WAITER_SUCCESS, MATCH_CUSTOM, NULL, NULL, no_mount_targets },
+};
+
+static const struct waiter_acceptor fs_deleted[] = {
+	{ WAITER_SUCCESS, MATCH_ERROR, NULL, "FileSystemNotFound", NULL },
+	{ WAITER_SUCCESS, MATCH_PATH_ALL, "FileSystems[].LifeCycleState", "deleted", NULL },
+	{ WAITER_SUCCESS, MATCH_CUSTOM, NULL, NULL, no_file_systems },
+};
+
 static const struct waiter waiters[] = {
 	{ "NatGatewayAvailable", "ec2", "DescribeNatGateways", 15, 40, nat_available, N(nat_available) },
 	{ "InstanceRunning", "ec2", "DescribeInstances", 15, 40, instance_running, N(instance_running) },
@@ -91,6 +155,13 @@ static const struct waiter waiters[] = {
 	{ "LoadBalancerAvailable", "elbv2", "DescribeLoadBalancers", 15, 40, lb_available, N(lb_available) },
 	{ "FileSystemAvailable", "efs", "DescribeFileSystems", 5, 60, fs_available, N(fs_available) },
 	{ "MountTargetAvailable", "efs", "DescribeMountTargets", 5, 60, mt_available, N(mt_available) },
+	{ "NatGatewayDeleted", "ec2", "DescribeNatGateways", 15, 40, nat_deleted, N(nat_deleted) },
+	{ "InstanceTerminated", "ec2", "DescribeInstances", 15, 40, instance_terminated, N(instance_terminated) },
+	{ "ServicesGone", "ecs", "DescribeServices", 15, 40, services_gone, N(services_gone) },
+	{ "LoadBalancersDeleted", "elbv2", "DescribeLoadBalancers", 15, 40, lb_deleted, N(lb_deleted) },
+	{ "GroupNotExists", "autoscaling", "DescribeAutoScalingGroups", 15, 40, group_not_exists, N(group_not_exists) },
+	{ "MountTargetDeleted", "efs", "DescribeMountTargets", 5, 60, mt_deleted, N(mt_deleted) },
+	{ "FileSystemDeleted", "efs", "DescribeFileSystems", 5, 60, fs_deleted, N(fs_deleted) },
 };
 
 const struct waiter *waiter_find(const char *name)

@@ -52,6 +52,7 @@ static const struct {
 	{ "--region", "--region" },
 	{ "preflight --profile", "--profile" },
 	{ "--output yaml", "yaml" },
+	{ "plan --output out.txt", "out.txt" },
 	{ "--yes=1", "--yes" },
 	{ "--connect-to a:b", "a:b" },
 	{ "--connect-to a:1:b", "a:1:b" },
@@ -63,6 +64,9 @@ static const struct {
 	{ "frobnicate", "frobnicate" },
 	{ "--region us-east-1 frobnicate --yes", "frobnicate" },
 	{ "preflight extra", "extra" },
+	{ "--ssh-host-key SHA256:abc", "SHA256:abc" },
+	{ "--ssh-host-key MD5:00:11:22", "MD5:00:11:22" },
+	{ "--no-bastion=1", "--no-bastion" },
 };
 
 START_TEST(test_bad_lines)
@@ -95,7 +99,8 @@ START_TEST(test_every_option)
 		"--endpoint-url", "http://127.0.0.1:5000", "--state-dir", "/tmp/st",
 		"--log", "/tmp/log", "--output", "json", "-y", "--spec", "s.json",
 		"--name", "demo", "--mfa-token", "123456", "--ssh-host-key",
-		"SHA256:abc", "--accept-new-host-key", "--dry-run",
+		"SHA256:8cGYuZCcbe2nPd5Fkpx5H1scslKydGOtePJ/K6bqTqg",
+		"--accept-new-host-key", "--no-bastion", "--dry-run",
 		"--delete-images", "--format", "terraform", "--refresh-prices",
 		"--no-color", NULL,
 	};
@@ -117,8 +122,9 @@ START_TEST(test_every_option)
 	ck_assert_str_eq(o.spec_file, "s.json");
 	ck_assert_str_eq(o.name, "demo");
 	ck_assert_str_eq(o.mfa_token, "123456");
-	ck_assert_str_eq(o.ssh_host_key, "SHA256:abc");
+	ck_assert_str_eq(o.ssh_host_key, "SHA256:8cGYuZCcbe2nPd5Fkpx5H1scslKydGOtePJ/K6bqTqg");
 	ck_assert(o.accept_new_host_key);
+	ck_assert(o.no_bastion);
 	ck_assert(o.dry_run);
 	ck_assert(o.delete_images);
 	ck_assert_str_eq(o.format, "terraform");

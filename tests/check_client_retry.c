@@ -325,6 +325,58 @@ START_TEST(test_dropped_connections)
 }
 END_TEST
 
+/* A "once" create is sent once when its answer may be lost; throttling
+ * (nothing done) is retried, and so is an ordinary call, which says it
+ * was sent again. */
+START_TEST(test_once_calls_not_resent)
+{
+	struct client_opts o = { 0 };
+	struct aws_client *c;
+	struct aws_call_spec s[3];
+	cJSON *vpc = cJSON_Parse("{\"CidrBlock\":\"10.0.0.0/16\"}");
+	cJSON *nat = cJSON_Parse("{\"SubnetId\":\"subnet-1\",\"AllocationId\":\"e-1\"}");
+	static const char *const seg[3] = { "drop-2-once", "drop-2-token",
+					    "throttle-2-once" };
+
+	memset(s, 0, sizeof s);
+	for (int i = 0; i < 3; i++) {
+		s[i].service = "ec2";
+		s[i].once = i != 1;
+	}
+	s[0].operation = "CreateVpc";
+	s[0].input = vpc;
+	s[1].operation = "CreateNatGateway";
+	s[1].input = nat;
+	s[2].operation = "CreateVpc";
+	s[2].input = vpc;
+	/* Each call gets its own scenario through its own client. */
+	for (int i = 0; i < 3; i++) {
+		char *u = url_for(seg[i]);
+
+		o.endpoint_url = u;
+		c = client_new(&o);
+		aws_call_many(c, &s[i], 1);
+		aws_client_free(c);
+		free(u);
+	}
+	ck_assert_int_eq(server_count("drop-2-once"), 1);
+	ck_assert_int_eq(s[0].maybe_sent, 1);
+	ck_assert_str_eq(s[0].err.code, "ConnectionError");
+	ck_assert_int_eq(server_count("drop-2-token"), 3);
+	ck_assert_int_eq(s[1].maybe_sent, 0);
+	ck_assert_int_eq(s[1].resent, 1);
+	ck_assert_int_eq(s[1].err.kind, AWS_ERR_NONE);
+	ck_assert_int_eq(server_count("throttle-2-once"), 3);
+	ck_assert_int_eq(s[2].maybe_sent, 0);
+	ck_assert_int_eq(s[2].resent, 0); /* throttled: nothing was done */
+	ck_assert_int_eq(s[2].err.kind, AWS_ERR_NONE);
+	for (int i = 0; i < 3; i++)
+		cJSON_Delete(s[i].output);
+	cJSON_Delete(vpc);
+	cJSON_Delete(nat);
+}
+END_TEST
+
 START_TEST(test_stall_times_out_then_ok)
 {
 	struct client_opts o = { 0 };
@@ -811,6 +863,7 @@ static Suite *client_suite(void)
 			    sizeof(throttle_cases) / sizeof(throttle_cases[0]));
 	tcase_add_test(tc, test_dropped_connections);
 	tcase_add_test(tc, test_stall_times_out_then_ok);
+	tcase_add_test(tc, test_once_calls_not_resent);
 	tcase_add_test(tc, test_gives_up_after_max_attempts);
 	tcase_add_test(tc, test_validation_not_retried);
 	tcase_add_test(tc, test_idempotency_token_kept);

@@ -39,10 +39,14 @@ struct fake {
 	const char *fail_name; /* ... when its input names this */
 	const char *fail_code;
 	const char *dup_op;   /* answer this op's first call with dup_code */
+	int dup_resent;       /* ... after making it: a retry after a lost answer */
 	const char *dup_code;
 	int sleep_ms;
 	int seq;
 	int deleted_keys;
+	int lose_creates;     /* lose the answer of every create without a token */
+	int lost;             /* answers lost so far */
+	int just_created;     /* the last answer() made a new resource */
 };
 
 static int find_world(struct fake *f, const char *key)
@@ -67,8 +71,13 @@ static int mentions(const cJSON *v, const char *s)
 
 	if (!s || !*s)
 		return 0;
-	if (cJSON_IsString(v))
-		return strcmp(v->valuestring, s) == 0;
+	if (cJSON_IsString(v)) {
+		/* A name, or an ARN that ends with it (GetPolicy). */
+		size_t n = strlen(v->valuestring), m = strlen(s);
+		return strcmp(v->valuestring, s) == 0 ||
+		       (!strncmp(v->valuestring, "arn:", 4) && n > m &&
+			v->valuestring[n - m - 1] == '/' && !strcmp(v->valuestring + n - m, s));
+	}
 	cJSON_ArrayForEach(c, v)
 		if (mentions(c, s))
 			return 1;
@@ -244,6 +253,7 @@ static cJSON *answer(struct fake *f, struct aws_call_spec *c)
 			}
 			w = find_world(f, a->key);
 			if (w < 0) {
+				f->just_created = 1;
 				w = f->n++;
 				snprintf(f->world[w].key, sizeof f->world[w].key, "%s", a->key);
 				snprintf(f->world[w].id, sizeof f->world[w].id, "%s-%d", a->key, ++f->seq);
@@ -286,12 +296,29 @@ static int fake_call_many(void *ctx, struct aws_call_spec *calls, int n)
 			continue;
 		}
 		if (f->dup_op && !strcmp(c->operation, f->dup_op)) {
+			if (f->dup_resent) {
+				cJSON_Delete(answer(f, c));
+				c->resent = 1;
+			}
 			aws_error_set(&c->err, AWS_ERR_SERVICE, f->dup_code, "exists");
 			f->dup_op = NULL;
 			rc = -1;
 			continue;
 		}
+		f->just_created = 0;
 		c->output = answer(f, c);
+		/* The key pair made again after its key was lost is answered. */
+		if (c->output && c->once && f->lose_creates && f->just_created &&
+		    (strcmp(c->operation, "CreateKeyPair") != 0 || !f->deleted_keys)) {
+			/* Done on the server, the answer lost on the way back. */
+			cJSON_Delete(c->output);
+			c->output = NULL;
+			f->lost++;
+			aws_error_set(&c->err, AWS_ERR_NETWORK, "ConnectionError", "dropped");
+			c->maybe_sent = 1;
+			rc = -1;
+			continue;
+		}
 		if (!c->output) {
 			aws_error_set(&c->err, AWS_ERR_SERVICE, "NoSuchEntity", "absent");
 			c->err.http_status = 404;
@@ -526,6 +553,48 @@ START_TEST(test_killed_run_is_found_not_redone)
 }
 END_TEST
 
+START_TEST(test_lost_answers_are_looked_up_not_resent)
+{
+	struct aws_error err;
+	static const char *const keys[] = { "vpc", "subnet-public-a", "igw", "sg-bastion",
+					    "policy", "user", "keypair", NULL };
+
+	aws_error_clear(&err);
+	/* Every create without a token loses its answer. */
+	fake.lose_creates = 1;
+	ck_assert_msg(engine_run(eng, NULL, &err) == 0, "%s", err.message);
+	ck_assert_int_gt(fake.lost, 10);
+	for (int k = 0; keys[k]; k++) {
+		if (!plan_find(eng->plan, keys[k]))
+			continue;
+		ck_assert_msg(creates_of(keys[k]) == 1, "%s created %d times", keys[k],
+			      creates_of(keys[k]));
+		/* Ours, though found by a lookup: destroy must remove it. */
+		ck_assert_int_eq(journal_state_of(eng->journal, keys[k]), JOURNAL_CREATED);
+	}
+	/* The key pair's private key was in the lost answer: it was made
+	 * again, not adopted without its key. */
+	ck_assert_int_eq(fake.deleted_keys, 1);
+}
+END_TEST
+
+START_TEST(test_exists_after_a_resend_is_ours)
+{
+	struct aws_error err;
+
+	aws_error_clear(&err);
+	/* The file system's first attempt made it, its answer was lost, the
+	 * client sent it again and heard "already exists". */
+	fake.dup_op = "CreateFileSystem";
+	fake.dup_code = "FileSystemAlreadyExists";
+	fake.dup_resent = 1;
+	ck_assert_msg(engine_run(eng, NULL, &err) == 0, "%s", err.message);
+	ck_assert_ptr_null(fake.dup_op);
+	ck_assert_int_eq(creates_of("efs"), 1);
+	ck_assert_int_eq(journal_state_of(eng->journal, "efs"), JOURNAL_CREATED);
+}
+END_TEST
+
 START_TEST(test_cancel_then_resume_makes_one_of_each)
 {
 	struct aws_error err;
@@ -579,7 +648,7 @@ START_TEST(test_queue_single_action_skip_and_refusals)
 	queue_post(q, QCMD_RUN_ACTION, "vpc-dns-support", NULL); /* VPC not there yet */
 	queue_post(q, QCMD_RUN_ACTION, "account", NULL);
 	queue_post(q, QCMD_SKIP, "vpc", "vpc-given");
-	queue_post(q, QCMD_DESTROY, NULL, NULL);
+	queue_post(q, QCMD_VERIFY, NULL, NULL);
 	while (idles < 4) {
 		struct pollfd pfd = { queue_event_fd(q), POLLIN, 0 };
 		ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
@@ -609,6 +678,67 @@ START_TEST(test_queue_single_action_skip_and_refusals)
 	ck_assert_int_eq(oks[3], 0);
 	ck_assert_str_eq(codes[3], "NotImplemented");
 	queue_free(q);
+}
+END_TEST
+
+/* A local operation left out on purpose is skipped with its reason and not
+ * journaled; QCMD_VERIFY runs the registered checks, whose events and
+ * verdict reach the front end. */
+static int verify_calls;
+
+static int fake_verify(void *ctx, struct engine *e, struct aws_error *err)
+{
+	verify_calls++;
+	engine_post(e, QEV_CHECK, "check-task", "10.0.1.5:8080", ctx, 1, NULL);
+	engine_post_waiting(e, "check-load-balancer", NULL, "HTTP status 503", 2.5);
+	aws_error_set(err, AWS_ERR_NETWORK, "HttpStatus", "HTTP status 503");
+	return -1;
+}
+
+START_TEST(test_local_left_out_and_verify_hook)
+{
+	struct aws_error err;
+	struct queue *q = NULL;
+	struct queue_event *ev;
+	int idles = 0, ok[2] = { -1, -1 }, checked = 0, waited = 0;
+	char reason[128] = "", code[128] = "";
+
+	aws_error_clear(&err);
+	ck_assert_int_eq(engine_register_local(eng, "license", NULL, (void *)"left out"), 0);
+	eng->verify = fake_verify;
+	eng->verify_ctx = (void *)"3.3.2-cpu";
+	ck_assert_int_eq(queue_start(eng, &q, &err), 0);
+	queue_post(q, QCMD_RUN_ALL, NULL, NULL);
+	queue_post(q, QCMD_VERIFY, NULL, NULL);
+	while (idles < 2) {
+		struct pollfd pfd = { queue_event_fd(q), POLLIN, 0 };
+		ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
+		for (ev = queue_next_event(q); ev; ev = queue_next_event(q)) {
+			if (ev->type == QEV_SKIPPED && !strcmp(ev->key, "license"))
+				snprintf(reason, sizeof reason, "%s", ev->text);
+			if (ev->type == QEV_CHECK)
+				checked = ev->ok && !strcmp(ev->text, "3.3.2-cpu") &&
+					  !strcmp(ev->id, "10.0.1.5:8080");
+			if (ev->type == QEV_WAITING && ev->key &&
+			    !strcmp(ev->key, "check-load-balancer"))
+				waited = ev->elapsed > 2.4 && ev->elapsed < 2.6;
+			if (ev->type == QEV_IDLE) {
+				if (idles == 1)
+					snprintf(code, sizeof code, "%s", ev->err.code);
+				ok[idles++] = ev->ok;
+			}
+			queue_event_free(ev);
+		}
+	}
+	queue_free(q);
+	ck_assert_str_eq(reason, "left out");
+	ck_assert_int_eq(journal_state_of(eng->journal, "license"), JOURNAL_NONE);
+	ck_assert_int_eq(ok[0], 1);
+	ck_assert_int_eq(verify_calls, 1);
+	ck_assert(checked);
+	ck_assert(waited);
+	ck_assert_int_eq(ok[1], 0);
+	ck_assert_str_eq(code, "HttpStatus");
 }
 END_TEST
 
@@ -653,8 +783,11 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_failure_stops_dependants_only_and_resumes);
 	tcase_add_test(tc, test_killed_run_is_found_not_redone);
 	tcase_add_test(tc, test_cancel_then_resume_makes_one_of_each);
+	tcase_add_test(tc, test_lost_answers_are_looked_up_not_resent);
+	tcase_add_test(tc, test_exists_after_a_resend_is_ours);
 	tcase_add_test(tc, test_queue_single_action_skip_and_refusals);
 	tcase_add_test(tc, test_key_pair_whose_key_was_lost_is_made_again);
+	tcase_add_test(tc, test_local_left_out_and_verify_hook);
 	suite_add_tcase(s, tc);
 	return s;
 }

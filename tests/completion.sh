@@ -23,14 +23,18 @@ expect() { # expect DESCRIPTION EXPECTED WORDS...
 	else echo "not ok - $what: got '$got' want '$want'"; fail=$((fail + 1)); fi
 }
 
-expect "subcommands" "deploy plan preflight status" ecs-wizard ""
+expect "subcommands" "deploy destroy export plan preflight status verify" ecs-wizard ""
 expect "subcommand prefix" "plan preflight" ecs-wizard p
 expect "deploy's options" "--yes" ecs-wizard deploy --y
 expect "status names a deployment" "--name" ecs-wizard status --na
+expect "destroy's options" "--delete-images" ecs-wizard destroy --del
+expect "destroy names a deployment" "--name" ecs-wizard destroy --na
 expect "output formats" "json text" ecs-wizard plan --output ""
+expect "export's formats" "aws-cli cloudformation" ecs-wizard export --format ""
+expect "export's options" "--format" ecs-wizard export --fo
 expect "regions" "eu-central-1 eu-central-2" ecs-wizard preflight --region eu-cen
 expect "global option before the subcommand" "--endpoint-url" ecs-wizard --endpoint
-expect "subcommand after a global option and its value" "deploy plan preflight status" ecs-wizard --region us-east-1 ""
+expect "subcommand after a global option and its value" "deploy destroy export plan preflight status verify" ecs-wizard --region us-east-1 ""
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 printf '[default]\nregion=us-east-1\n[profile dev]\nregion=eu-west-1\n' >"$tmp/config"

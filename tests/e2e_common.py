@@ -90,9 +90,31 @@ def wizard_env():
     return env
 
 
-def deploy_cmd(moto, spec_path, state_dir, extra=()):
+def deploy_cmd(moto, spec_path, state_dir, extra=(), bastion=False):
+    """The deploy command line. The engine's drivers have no bastion to
+    reach (bastion=False: --no-bastion, the license is skipped and the live
+    checks left out); deploy_bastion.py gives it one."""
     return [BIN, "deploy", "--spec", spec_path, "--yes", "--endpoint-url", moto.url,
-            "--state-dir", state_dir] + list(extra)
+            "--state-dir", state_dir] + ([] if bastion else ["--no-bastion"]) + list(extra)
+
+
+def run_and_kill(cmd, env, when, timeout=600):
+    """Start cmd and SIGKILL it as soon as when() is true (polled every
+    millisecond). True when killed, False when it ended (or timed out)
+    first."""
+    import signal
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + timeout
+    while proc.poll() is None and time.time() < deadline:
+        if when():
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return True
+        time.sleep(0.001)
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    return False
 
 
 class Checker:
@@ -119,3 +141,79 @@ class Checker:
 def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f)
+
+
+TAG = "ecs-wizard:deployment"
+
+
+def tags_of(lst):
+    return {t["Key"]: t["Value"] for t in (lst or [])}
+
+
+def check_one_of_each(ck, moto, name):
+    """Assert that moto holds exactly one of every resource of deployment
+    name (moto holds no other deployment): nothing made twice."""
+    def mine(items):
+        return [i for i in items if tags_of(i.get("Tags")).get(TAG) == name]
+
+    ec2 = moto.client("ec2")
+    vpcs = mine(ec2.describe_vpcs()["Vpcs"])
+    ck.eq(len(vpcs), 1, "one VPC")
+    vid = vpcs[0]["VpcId"] if vpcs else None
+    ck.eq(len(mine(ec2.describe_subnets()["Subnets"])), 4, "four subnets")
+    ck.eq(len(mine(ec2.describe_internet_gateways()["InternetGateways"])), 1, "one internet gateway")
+    rtbs = mine(ec2.describe_route_tables()["RouteTables"])
+    ck.eq(len(rtbs), 3, "three route tables")
+    ck.eq(sorted(len([a for a in r.get("Associations", []) if a.get("SubnetId")]) for r in rtbs), [1, 1, 2],
+          "route table associations")
+    ck.eq(sorted(len([x for x in r["Routes"] if x.get("DestinationCidrBlock") == "0.0.0.0/0"]) for r in rtbs),
+          [1, 1, 1], "one default route per table")
+    sgs = mine(ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vid]}])["SecurityGroups"])
+    ck.eq(len(sgs), 4, "four security groups")
+    n_in = sorted(sum(len(p.get("IpRanges", [])) + len(p.get("UserIdGroupPairs", [])) for p in g["IpPermissions"])
+                  for g in sgs)
+    ck.eq(n_in, [1, 1, 2, 2], "ingress rules, no duplicates")
+    ck.eq(len([n for n in ec2.describe_nat_gateways()["NatGateways"]
+               if n.get("VpcId") == vid and n["State"] in ("pending", "available")]), 1, "one NAT gateway")
+    ck.eq(len(mine(ec2.describe_addresses()["Addresses"])), 1, "one Elastic IP")
+    inst = [i for r in ec2.describe_instances(Filters=[{"Name": "tag:Name", "Values": [name + "-bastion"]}])["Reservations"]
+            for i in r["Instances"] if i["State"]["Name"] != "terminated"]
+    ck.eq(len(inst), 1, "one bastion")
+    ck.eq(len(ec2.describe_launch_templates(Filters=[{"Name": "launch-template-name", "Values": [name + "-lt"]}])
+              ["LaunchTemplates"]), 1, "one launch template")
+    ck.eq(len(ec2.describe_key_pairs(KeyNames=[name + "-key"])["KeyPairs"]), 1, "one key pair")
+
+    efs = moto.client("efs")
+    fss = [f for f in efs.describe_file_systems()["FileSystems"] if f["CreationToken"] == name + "-efs"]
+    ck.eq(len(fss), 1, "one file system")
+    if fss:
+        ck.eq(len(efs.describe_mount_targets(FileSystemId=fss[0]["FileSystemId"])["MountTargets"]), 2,
+              "two mount targets")
+    elb = moto.client("elbv2")
+    ck.eq(len([t for t in elb.describe_target_groups()["TargetGroups"] if t["TargetGroupName"] == name + "-tg"]),
+          1, "one target group")
+    lbs = [l for l in elb.describe_load_balancers()["LoadBalancers"] if l["LoadBalancerName"] == name + "-lb"]
+    ck.eq(len(lbs), 1, "one load balancer")
+    if lbs:
+        ck.eq(len(elb.describe_listeners(LoadBalancerArn=lbs[0]["LoadBalancerArn"])["Listeners"]), 1, "one listener")
+    asgs = moto.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"]
+    ck.eq(len([a for a in asgs if a["AutoScalingGroupName"] == name + "-asg"]), 1, "one auto scaling group")
+    ecs = moto.client("ecs")
+    ck.eq(len([c for c in ecs.list_clusters()["clusterArns"] if c.endswith("/" + name + "-cluster")]), 1, "one cluster")
+    ck.eq(len(ecs.list_task_definitions(familyPrefix=name + "-task")["taskDefinitionArns"]), 1,
+          "one task definition revision")
+    ck.eq(len(ecs.list_services(cluster=name + "-cluster")["serviceArns"]), 1, "one service")
+    cps = ecs.describe_capacity_providers(capacityProviders=[name + "-cp"])["capacityProviders"]
+    ck.eq(len(cps), 1, "one capacity provider")
+    iam = moto.client("iam")
+    ck.eq(len([u for u in iam.list_users()["Users"] if u["UserName"] == name + "-user"]), 1, "one user")
+    ck.eq(len([p for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"] == name + "-policy"]), 1,
+          "one policy")
+    ck.eq(len(iam.list_attached_user_policies(UserName=name + "-user")["AttachedPolicies"]), 3,
+          "three user policies")
+    ck.eq(len(iam.get_instance_profile(InstanceProfileName="ecsInstanceRole")["InstanceProfile"]["Roles"]), 1,
+          "one role in the instance profile")
+    logs = moto.client("logs")
+    ck.eq(len([g for g in logs.describe_log_groups(logGroupNamePrefix="/ecs/" + name)["logGroups"]
+               if g["logGroupName"] == "/ecs/" + name]), 1, "one log group")
+    ck.eq(len(moto.client("ecr").describe_repositories()["repositories"]), 1, "one repository")

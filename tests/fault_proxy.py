@@ -17,6 +17,8 @@ a request meets one of the faults instead:
   drop-after    the request IS forwarded (moto acts on it) and the response
                 is thrown away: the "created but the answer was lost" case
   stall         nothing is answered for --stall seconds, then the connection closes
+  stall-after   the request IS forwarded, then as stall: the client times out on
+                a request that was done (not in the default list: it is slow)
 
 The first --skip requests pass untouched (moto's free setup calls). Each
 request is logged as one line: "N FAULT METHOD PATH ACTION".
@@ -97,7 +99,9 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(opts.stall)
             return self.drop()
         status, headers, data = self.forward(body)
-        if fault == "drop-after":
+        if fault == "stall-after":
+            time.sleep(opts.stall)
+        if fault in ("drop-after", "stall-after"):
             return self.drop()
         self.answer(status, headers, data)
 

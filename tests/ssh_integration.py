@@ -22,7 +22,9 @@ import tempfile
 import threading
 import time
 
-SSHD = "/usr/sbin/sshd"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bastion_common import SSHD, Handler, Sshd, free_port, keygen, keygen_fp  # noqa: E402
+
 BASTION = "203.0.113.10"  # TEST-NET-3: a name only, mapped to loopback
 TASK = "10.0.1.23"
 
@@ -49,6 +51,7 @@ def reexec_in_netns():
 
 reexec_in_netns()
 
+
 top_builddir = os.environ.get("top_builddir", os.getcwd())
 TOOL = os.path.join(top_builddir, "tests", "ssh_tool")
 
@@ -64,88 +67,6 @@ def check(name, cond, detail=""):
     else:
         failed += 1
         print("FAIL - %s %s" % (name, detail))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def keygen(path, ktype, extra=()):
-    subprocess.run(["ssh-keygen", "-q", "-t", ktype, "-N", "", "-C", "root@ip-10-0-0-1",
-                    "-f", path] + list(extra), check=True)
-
-
-def keygen_fp(pub):
-    out = subprocess.run(["ssh-keygen", "-lf", pub, "-E", "sha256"], check=True,
-                         capture_output=True, text=True).stdout
-    return out.split()[1]
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    # Keep-alive like uvicorn: the probe must finish on Content-Length,
-    # not wait for the connection to close.
-    protocol_version = "HTTP/1.1"
-    healthz_status = 200
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        if self.path == "/":
-            body, status = b'{"app_version":"3.3.2-cpu"}', 200
-        elif self.path == "/healthz":
-            status = Handler.healthz_status
-            body = b"ok" if status == 200 else b"unhealthy"
-        else:
-            body, status = b"not found", 404
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-class Sshd:
-    def __init__(self, work, name, hostkey, authorized, extra=()):
-        self.port = free_port()
-        self.log = os.path.join(work, name + ".log")
-        self.cfg = os.path.join(work, name + ".conf")
-        with open(self.cfg, "w") as f:
-            f.write("\n".join([
-                "Port %d" % self.port,
-                "ListenAddress 127.0.0.1",
-                "HostKey " + hostkey,
-                "AuthorizedKeysFile " + authorized,
-                "PermitRootLogin prohibit-password",
-                "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
-                "StrictModes no",
-                "UsePAM no",
-                "PidFile " + os.path.join(work, name + ".pid"),
-                "Subsystem sftp internal-sftp",
-                "AllowTcpForwarding yes",
-                "LogLevel VERBOSE"] + list(extra) + [""]))
-        os.makedirs("/run/sshd", exist_ok=True)
-        self.proc = subprocess.Popen([SSHD, "-D", "-f", self.cfg, "-E", self.log])
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("sshd did not start: " + open(self.log).read())
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 def tool(*args, extra_env=None):

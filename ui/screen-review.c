@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cost.h"
 #include "i18n.h"
 #include "widgets/dialog.h"
 
@@ -52,6 +53,35 @@ static const char *act_state_word(enum ui_action_state st)
 	return "";
 }
 
+/* Below the whole plan, what it costs: lines made by the engine (the
+ * cursor may rest on them; Enter only opens actions). */
+static int append_cost(struct app *app, struct review *r)
+{
+	char **cost = cost_review_lines(app->spec, app->plan);
+	char **grown;
+	int n = 0;
+
+	if (!cost)
+		return -1;
+	while (cost[n])
+		n++;
+	grown = realloc(r->text.items, (size_t)(r->text.count + n + 2) * sizeof(char *));
+	if (!grown) {
+		cost_lines_free(cost);
+		return -1;
+	}
+	r->text.items = grown;
+	r->text.items[r->text.count++] = strdup("");
+	for (int i = 0; i < n; i++)
+		r->text.items[r->text.count++] = cost[i]; /* taken */
+	r->text.items[r->text.count] = NULL;
+	free(cost);
+	for (int i = 0; i < r->text.count; i++)
+		if (!r->text.items[i])
+			return -1;
+	return 0;
+}
+
 static int load_text(struct app *app, struct review *r)
 {
 	char *text;
@@ -74,7 +104,7 @@ static int load_text(struct app *app, struct review *r)
 				return -1;
 			r->text.count++;
 		}
-		return 0;
+		return append_cost(app, r);
 	}
 	if (app->review < 0 || !app->plan || app->review >= app->plan->count)
 		return ui_lines_set(&r->text, "");

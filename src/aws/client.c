@@ -52,6 +52,7 @@ struct call_state {
 	struct aws_endpoint ep;
 	struct aws_http_request base; /* serialised once, signed per attempt */
 	struct retry_state retry;
+	int once;                     /* not idempotent: see aws_call_spec */
 	enum call_phase phase;
 	double next_at;               /* monotonic time of the next attempt */
 	struct transport_xfer *xfer;
@@ -215,6 +216,19 @@ static int prefix_path(struct aws_http_request *req, const char *base)
 	return 0;
 }
 
+/* After a failed attempt: might the server have acted on the request?
+ * Only a refused connection, throttling or a 4xx prove it did not. */
+static int may_have_acted(const struct aws_error *e, enum retry_class cls)
+{
+	if (cls == RETRY_THROTTLING)
+		return 0;
+	if (e->kind == AWS_ERR_NETWORK)
+		return strcmp(e->code, "ConnectFailed") != 0;
+	if (e->kind == AWS_ERR_TIMEOUT)
+		return strcmp(e->code, "ConnectTimeout") != 0;
+	return e->http_status == 0 || e->http_status >= 500;
+}
+
 /* Look up, serialise and resolve: everything a call needs once. */
 static int call_prepare(struct aws_client *c, struct call_state *cs)
 {
@@ -234,6 +248,7 @@ static int call_prepare(struct aws_client *c, struct call_state *cs)
 			      _("no model for %s %s"), s->service, s->operation);
 		return -1;
 	}
+	cs->once = s->once;
 	if (aws_serialize_request(cs->svc, cs->op, s->input, uuid4, NULL,
 				  &cs->base, err) < 0)
 		return -1;
@@ -275,7 +290,8 @@ static int attempt_start(struct aws_client *c, struct call_state *cs)
 	if (buf_printf(&url, "%s://%s%s%s%s", cs->ep.scheme, cs->ep.authority,
 		       req.path, req.query[0] ? "?" : "", req.query) < 0)
 		goto nomem;
-	cs->xfer = transport_start(c->transport, buf_str(&url), &req, cs, err);
+	cs->xfer = transport_start(c->transport, buf_str(&url), &req,
+				   cs->once ? TRANSPORT_FRESH : 0, cs, err);
 	if (!cs->xfer)
 		goto out;
 	cs->retry.attempt++;
@@ -374,10 +390,14 @@ static void attempt_finish(struct aws_client *c, struct call_state *cs,
 	}
 	cls = retry_classify(cs->spec->service, aerr.kind, aerr.http_status,
 			     aerr.code);
-	if (retry_decide(&c->quota, &cs->retry, c->max_attempts, cls,
+	if (cls != RETRY_NONE && cs->once && may_have_acted(&aerr, cls))
+		cs->spec->maybe_sent = 1; /* the caller looks before retrying */
+	else if (retry_decide(&c->quota, &cs->retry, c->max_attempts, cls,
 			 retry_random(), &delay)) {
 		cs->phase = CALL_READY;
 		cs->next_at = now + delay;
+		if (may_have_acted(&aerr, cls))
+			cs->spec->resent = 1;
 	}
 	log_attempt(c, cs, aerr.http_status, aerr.request_id, aerr.code,
 		    seconds, cs->phase == CALL_READY ? delay : 0);
@@ -395,6 +415,7 @@ static void call_cancel(struct aws_client *c, struct call_state *cs)
 		/* The abandoned attempt still gets its log line. */
 		log_attempt(c, cs, 0, "", "Cancelled",
 			    transport_xfer_seconds(cs->xfer), 0);
+		cs->spec->maybe_sent = 1; /* it may have arrived all the same */
 		transport_xfer_free(cs->xfer);
 		cs->xfer = NULL;
 	}
@@ -423,6 +444,8 @@ int aws_call_many(struct aws_client *c, struct aws_call_spec *calls, int n)
 	for (int i = 0; i < n; i++) {
 		cs[i].spec = &calls[i];
 		calls[i].output = NULL;
+		calls[i].maybe_sent = 0;
+		calls[i].resent = 0;
 		aws_error_clear(&calls[i].err);
 		retry_state_init(&cs[i].retry);
 		if (call_prepare(c, &cs[i]) < 0) {

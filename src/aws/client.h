@@ -69,13 +69,28 @@ int aws_call(struct aws_client *c, const char *service, const char *operation,
 	     const cJSON *input, cJSON **output, struct aws_error *err);
 
 /* Several independent calls side by side. Each entry's output/err is
- * filled; returns 0 when all succeeded, -1 when any failed. */
+ * filled; returns 0 when all succeeded, -1 when any failed.
+ *
+ * once: the call creates something that the caller can look up. It is
+ * sent on a fresh connection (libcurl silently resends a request whose
+ * reused connection dies) and not retried after a failure that may have
+ * happened once the request reached the server (a dropped connection, a
+ * read timeout, a 5xx): it fails with maybe_sent set, and the caller looks
+ * the resource up before sending it again. Failures that prove nothing was
+ * done (throttling, connection refused) are retried as usual. This holds
+ * with an idempotency token too: not every service (nor moto) honours one
+ * for every operation, and a lookup costs little. */
 struct aws_call_spec {
 	const char *service;
 	const char *operation;
 	const cJSON *input;     /* borrowed */
+	int once;               /* in: see above */
 	cJSON *output;          /* filled: caller's */
 	struct aws_error err;   /* filled */
+	int maybe_sent;         /* filled: failed, and may have been done */
+	int resent;             /* filled: sent again after an attempt that
+				   may have been done ("already exists" may
+				   then be this call's own doing) */
 };
 int aws_call_many(struct aws_client *c, struct aws_call_spec *calls, int n);
 

@@ -26,6 +26,7 @@
 #include <openssl/crypto.h>
 
 #include "aws/creds_internal.h"
+#include "util/spawn.h"
 #include "i18n.h"
 #include "util/buf.h"
 
@@ -318,6 +319,7 @@ int creds_from_process(const char *command, const char *profile,
 	int fa_ready = 0, status = 0, rc = -1, e;
 	pid_t pid = -1;
 	struct buf sout, serr;
+	char **env = NULL;
 
 	*out = NULL;
 	buf_init(&sout, PROCESS_STDOUT_MAX);
@@ -338,7 +340,13 @@ int creds_from_process(const char *command, const char *profile,
 		aws_error_set(err, AWS_ERR_NOMEM, "OutOfMemory", "%s", _("out of memory"));
 		goto out;
 	}
-	e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	/* Credentials of the environment stay out of the child's. */
+	env = spawn_env(NULL);
+	if (!env) {
+		aws_error_set(err, AWS_ERR_NOMEM, "OutOfMemory", "%s", _("out of memory"));
+		goto out;
+	}
+	e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
 	if (e != 0) {
 		pid = -1;
 		aws_error_set(err, AWS_ERR_CREDENTIALS, "CredentialProcessFailed",
@@ -394,5 +402,6 @@ out:
 	buf_free_secret(&sout);
 	buf_free_secret(&serr);
 	creds_argv_free(argv);
+	free(env);
 	return rc;
 }

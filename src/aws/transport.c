@@ -402,7 +402,8 @@ static int set_method(CURL *e, const struct aws_http_request *req)
 
 struct transport_xfer *transport_start(struct transport *t, const char *url,
 				       const struct aws_http_request *req,
-				       void *user, struct aws_error *err)
+				       unsigned flags, void *user,
+				       struct aws_error *err)
 {
 	struct transport_xfer *x = calloc(1, sizeof(*x));
 	CURL *e;
@@ -447,6 +448,10 @@ struct transport_xfer *transport_start(struct transport *t, const char *url,
 	SET(CURLOPT_HEADERDATA, x);
 	SET(CURLOPT_ERRORBUFFER, x->errbuf);
 	SET(CURLOPT_PRIVATE, x);
+	if (flags & TRANSPORT_FRESH) {
+		SET(CURLOPT_FRESH_CONNECT, 1L);
+		SET(CURLOPT_FORBID_REUSE, 1L);
+	}
 #undef SET
 	if (rc != CURLE_OK || set_method(e, req) < 0) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "CurlSetup",
@@ -602,6 +607,12 @@ int transport_xfer_result(struct transport_xfer *x,
 	case CURLE_SSL_CONNECT_ERROR:
 		aws_error_set(err, AWS_ERR_NETWORK, "TLSError", "%s", detail);
 		return -1;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+		/* Nothing was sent: safe to retry even a non-idempotent call. */
+		aws_error_set(err, AWS_ERR_NETWORK, "ConnectFailed", "%s",
+			      detail);
+		return -1;
 	default:
 		aws_error_set(err, AWS_ERR_NETWORK, "ConnectionError", "%s",
 			      detail);
@@ -621,7 +632,7 @@ int transport_perform(struct transport *t, const char *url,
 	struct transport_xfer *x;
 	int ret = -1;
 
-	x = transport_start(t, url, req, NULL, err);
+	x = transport_start(t, url, req, 0, NULL, err);
 	if (!x)
 		return -1;
 	/* Other exchanges may finish meanwhile; they stay for their owner. */

@@ -37,12 +37,19 @@ int transport_new(const struct transport_config *cfg, struct transport **out,
 /* Frees the transport; exchanges still in flight are abandoned and freed. */
 void transport_free(struct transport *t);
 
+/* transport_start() flags. TRANSPORT_FRESH: a new connection, closed
+ * after. libcurl silently sends a request again when a reused connection
+ * dies before any answer; a request that must not be sent twice (a create
+ * without an idempotency token) cannot have that. */
+#define TRANSPORT_FRESH 1u
+
 /* Start sending req to url ("https://host[:port]/path?query", built by the
  * caller from the endpoint and the request). The request is copied; user
  * is handed back by transport_xfer_user(). NULL with err on failure. */
 struct transport_xfer *transport_start(struct transport *t, const char *url,
 				       const struct aws_http_request *req,
-				       void *user, struct aws_error *err);
+				       unsigned flags, void *user,
+				       struct aws_error *err);
 
 /* Move exchanges forward, waiting up to timeout_ms for something to
  * happen. Returns at once when an exchange has finished. 0 or -1. */

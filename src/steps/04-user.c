@@ -88,9 +88,12 @@ static int user_plan(const struct spec *s, struct plan *p, struct aws_error *err
 				name, pub, plan_ec2_tags(p, s, "key-pair", name)));
 		free(pub);
 	} else {
+		/* ed25519: libssh2 signs RSA keys with SHA-1 only, which the
+		 * OpenSSH of Amazon Linux 2023 refuses. AWS returns such a key
+		 * in OpenSSH's format, which libssh2 reads. */
 		a = plan_add(p, 4, PLAN_CREATE, "keypair", "ec2:key-pair", name, "ec2",
 			     "CreateKeyPair",
-			     pj(p, "{'KeyName': %s, 'KeyType': 'rsa', 'KeyFormat': 'pem', "
+			     pj(p, "{'KeyName': %s, 'KeyType': 'ed25519', 'KeyFormat': 'pem', "
 				   "'TagSpecifications': %j}",
 				name, plan_ec2_tags(p, s, "key-pair", name)));
 		snprintf(file, sizeof file, "%s-key.pem", s->name);

@@ -44,6 +44,45 @@ int spawn_have(const char *name)
 	return 0;
 }
 
+extern char **environ;
+
+static const char *const secret_vars[] = {
+	"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", NULL,
+};
+
+/* Does "NAME=value" entry name one of list's names (or "NAME=...")? */
+static int names_one_of(const char *entry, const char *const *list, int with_value)
+{
+	size_t n = strcspn(entry, "=");
+
+	for (; list && *list; list++) {
+		size_t m = with_value ? strcspn(*list, "=") : strlen(*list);
+		if (m == n && strncmp(entry, *list, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+char **spawn_env(const char *const *extra)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	for (char **e = environ; e && *e; e++)
+		n++;
+	for (const char *const *e = extra; e && *e; e++)
+		n++;
+	env = calloc(n + 1, sizeof *env);
+	if (!env)
+		return NULL;
+	for (char **e = environ; e && *e; e++)
+		if (!names_one_of(*e, secret_vars, 0) && !names_one_of(*e, extra, 1))
+			env[k++] = *e;
+	for (const char *const *e = extra; e && *e; e++)
+		env[k++] = (char *)*e;
+	return env;
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -74,15 +113,16 @@ static void emit_lines(struct buf *pending, const struct spawn_opts *o)
 	pending->data[rest] = '\0';
 }
 
-static void child_exec(const struct spawn_opts *o, int in_fd, int out_fd, int err_fd)
+/* In the child: only async-signal-safe calls (we may have threads), so
+ * the environment was built before the fork. */
+static void child_exec(const struct spawn_opts *o, char **env, int in_fd, int out_fd,
+		       int err_fd)
 {
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		_exit(127);
 	for (int fd = 3; fd < 1024; fd++)
 		close(fd);
-	for (const char *const *e = o->env_set; e && *e; e++)
-		putenv((char *)*e);
-	execvp(o->argv[0], (char *const *)o->argv);
+	execvpe(o->argv[0], (char *const *)o->argv, env);
 	_exit(127);
 }
 
@@ -94,8 +134,13 @@ int spawn_run(const struct spawn_opts *o, int *status, struct aws_error *err)
 	double deadline = o->timeout_s > 0 ? now_s() + o->timeout_s : 0;
 	int rc = -1, wst = 0, killed = 0;
 	pid_t pid;
+	char **env = spawn_env(o->env_set);
 
 	buf_init(&pending, 1024 * 1024);
+	if (!env) {
+		aws_error_set(err, AWS_ERR_NOMEM, "NoMemory", "%s", _("out of memory"));
+		goto out;
+	}
 	if (pipe(in) < 0 || pipe(out) < 0 || pipe(errp) < 0) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "SpawnFailed", _("pipe: %s"),
 			      strerror(errno));
@@ -113,7 +158,7 @@ int spawn_run(const struct spawn_opts *o, int *status, struct aws_error *err)
 			if (devnull >= 0)
 				in[0] = devnull;
 		}
-		child_exec(o, in[0], out[1], errp[1]);
+		child_exec(o, env, in[0], out[1], errp[1]);
 	}
 	close(in[0]);
 	close(out[1]);
@@ -213,5 +258,6 @@ out:
 			close(errp[i]);
 	}
 	buf_free(&pending);
+	free(env);
 	return rc;
 }

@@ -35,6 +35,13 @@ struct spawn_opts {
  * timed out or was cancelled (err says which). */
 int spawn_run(const struct spawn_opts *o, int *status, struct aws_error *err);
 
+/* The environment a child gets: ours without the variables that hold
+ * secrets (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN),
+ * with extra ("NAME=value", NULL-terminated, may be NULL) added over it.
+ * A malloc'd NULL-terminated array whose strings are borrowed from
+ * environ and extra: free() the array only. NULL when out of memory. */
+char **spawn_env(const char *const *extra);
+
 /* 1 when name is an executable found in PATH. */
 int spawn_have(const char *name);
 
