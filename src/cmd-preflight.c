@@ -75,7 +75,10 @@ static void print_findings(const struct pf_findings *f)
 		if (x->fix)
 			printf("  %-12s %s %s\n", "", _("fix:"), x->fix);
 	}
-	printf(_("%d problems, %d checks could not be made\n"), f->problems, f->unchecked);
+	printf(P_("%d problem", "%d problems", f->problems), f->problems);
+	printf(", ");
+	printf(P_("%d check could not be made\n", "%d checks could not be made\n", f->unchecked),
+	       f->unchecked);
 }
 
 static void print_json(const struct preflight_result *r, const struct aws_error *err,

@@ -24,7 +24,8 @@ import sys
 AS_OF = "2024-06-01"
 SOURCE = ("AWS public on-demand pricing pages (aws.amazon.com/ec2/pricing/on-demand, "
           "/vpc/pricing, /elasticloadbalancing/pricing, /ebs/pricing, /efs/pricing, "
-          "/cloudwatch/pricing), transcribed by hand; not a quote")
+          "/cloudwatch/pricing) as published around " + AS_OF + ", transcribed by hand without "
+          "access to the live Price List; not a quote: check with --refresh-prices")
 
 # us-east-1: the base every derived figure starts from.
 BASE = {
