@@ -153,7 +153,7 @@ JSON
 	touch "$tmp/watch"; watch_procs & watcher=$!
 	AWS_ACCESS_KEY_ID=AKIAECRTESTECRTEST AWS_SECRET_ACCESS_KEY=ecr-test AWS_EC2_METADATA_DISABLED=true \
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null ECSW_WAITER_DELAY_SCALE=0.01 \
-		"$bin" deploy --spec "$tmp/spec.json" --yes --endpoint-url "http://127.0.0.1:$port" \
+		"$bin" deploy --spec "$tmp/spec.json" --yes --no-bastion --endpoint-url "http://127.0.0.1:$port" \
 		--region us-east-1 --state-dir "$tmp/state" --log "$tmp/deploy.log" \
 		>"$tmp/deploy.out" 2>"$tmp/deploy.err"
 	rcd=$?
