@@ -20,6 +20,12 @@ enum cmd_run_result {
  * interrupt (ew_interrupted) cancels. */
 enum cmd_run_result cmd_run_queue(struct engine *e, struct queue *q,
 				  enum queue_command_type type);
+/* The same, also keeping the first failure reported (first must be
+ * cleared by the caller; first_key gets its action's key, may be NULL). */
+enum cmd_run_result cmd_run_queue_first(struct engine *e, struct queue *q,
+					enum queue_command_type type,
+					struct aws_error *first, char *first_key,
+					size_t key_size);
 
 /* The same, keeping the first failure reported (err and action key) for
  * a summary; first's kind stays AWS_ERR_NONE when nothing failed. */

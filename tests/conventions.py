@@ -113,7 +113,7 @@ def check_deploy(moto, tmp, env):
     denv = dict(env, XDG_STATE_HOME=xdg)
     log = os.path.join(tmp, "requests.log")
     spec = os.path.join(tmp, "std.json")
-    p, doc = run(["deploy", "--spec", spec, "--yes", "--endpoint-url", moto.url,
+    p, doc = run(["deploy", "--spec", spec, "--yes", "--no-bastion", "--endpoint-url", moto.url,
                   "--output", "json", "--log", log], denv)
     ck.eq(p.returncode, 0, "deploy --output json: " + p.stderr[-1500:])
     doc = doc or {}
@@ -163,14 +163,16 @@ def check_deploy(moto, tmp, env):
     bad = os.path.join(tmp, "push.json")
     E.write_json(bad, dict(json.load(open(spec)), push_image=True,
                            image="docker-archive:%s/bogus.tar" % tmp))
-    p, doc = run(["deploy", "--spec", bad, "--yes", "--endpoint-url", moto.url, "--output", "json"], denv)
+    p, doc = run(["deploy", "--spec", bad, "--yes", "--no-bastion", "--endpoint-url", moto.url,
+                  "--output", "json"], denv)
     ck.eq(p.returncode, 1, "deploy with a failing step: exit status 1")
     e = is_error(doc, "deploy with a failing step", None)
     ck.eq(e.get("failed"), "image-push", "failing deploy: error.failed names the action")
     ck.check((doc or {}).get("counts", {}).get("failed", 0) >= 1, "failing deploy: counts.failed")
 
     # Bad input: no --yes and no terminal.
-    p, doc = run(["deploy", "--spec", spec, "--endpoint-url", moto.url, "--output", "json"], denv)
+    p, doc = run(["deploy", "--spec", spec, "--no-bastion", "--endpoint-url", moto.url,
+                  "--output", "json"], denv)
     ck.eq(p.returncode, 2, "deploy without --yes or a terminal: exit status 2")
     e = is_error(doc, "deploy without --yes", "input", "options")
     ck.eq(e.get("code"), "NeedsYes", "deploy without --yes: error.code")

@@ -43,6 +43,10 @@ class Term:
                "PATH": "/usr/bin:/bin", "AWS_EC2_METADATA_DISABLED": "true",
                "AWS_CONFIG_FILE": os.path.join(tmp, "none"),
                "AWS_SHARED_CREDENTIALS_FILE": os.path.join(tmp, "none")}
+        # The build tree's price table (AM_TESTS_ENVIRONMENT), also when
+        # the program is not installed (make distcheck).
+        if os.environ.get("ECSW_DATADIR"):
+            env["ECSW_DATADIR"] = os.environ["ECSW_DATADIR"]
         env.update(env_extra or {})
         envs = " ".join("%s='%s'" % kv for kv in env.items())
         argv = " ".join("'%s'" % a for a in [BIN] + args)
