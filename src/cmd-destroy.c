@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "cmd-engine.h"
+#include "cmd-json.h"
 #include "context.h"
 #include "destroy.h"
 #include "engine.h"
@@ -179,24 +180,29 @@ static void print_event(const struct engine *e, const struct queue_event *ev)
 	}
 }
 
-/* {"name", "journal", "deleted": [keys], "gone": [...], "kept": [...]} */
+/* The envelope (cmd-json.h) with {"name", "journal", "deleted": [keys],
+ * "gone": [...], "kept": [...]}, and "error"/"failed" (the first failure)
+ * when not ok. */
 static void print_json(const struct engine *e, const char *name, cJSON *deleted,
-		       cJSON *gone, cJSON *kept, int ok)
+		       cJSON *gone, cJSON *kept, int ok, const struct aws_error *first,
+		       const char *first_key)
 {
-	cJSON *o = cJSON_CreateObject();
-	char *txt;
+	cJSON *o = cmd_json_new("destroy");
 
+	if (!o) {
+		cJSON_Delete(deleted);
+		cJSON_Delete(gone);
+		cJSON_Delete(kept);
+		return;
+	}
 	cJSON_AddStringToObject(o, "name", name);
 	cJSON_AddStringToObject(o, "journal", journal_path(e->journal));
-	cJSON_AddBoolToObject(o, "ok", ok);
 	cJSON_AddItemToObject(o, "deleted", deleted);
 	cJSON_AddItemToObject(o, "gone", gone);
 	cJSON_AddItemToObject(o, "kept", kept);
-	txt = cJSON_Print(o);
-	if (txt)
-		printf("%s\n", txt);
-	free(txt);
-	cJSON_Delete(o);
+	if (!ok)
+		cmd_json_fail(o, first, first_key && *first_key ? first_key : NULL);
+	cmd_json_print(o);
 }
 
 static int run_queue(struct engine *e, struct ew_options *opts, const char *name)
@@ -207,9 +213,12 @@ static int run_queue(struct engine *e, struct ew_options *opts, const char *name
 	cJSON *deleted = cJSON_CreateArray(), *gone = cJSON_CreateArray();
 	cJSON *kept = cJSON_CreateArray();
 	int ok = 0, cancelled = 0, rc = EXIT_FAILED;
+	struct aws_error first;      /* the first failure, for JSON */
+	char first_key[128] = "";
 	char buf[700];
 
 	aws_error_clear(&err);
+	aws_error_clear(&first);
 	if (context_open(opts, true, &ctx, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, aws_error_format(&err, buf, sizeof buf));
 		goto out;
@@ -245,6 +254,10 @@ static int run_queue(struct engine *e, struct ew_options *opts, const char *name
 				cJSON_AddItemToArray(ev->text && strcmp(ev->text, "gone") == 0
 							     ? gone : deleted,
 						     cJSON_CreateString(ev->key));
+			if (ev->type == QEV_FAILED && first.kind == AWS_ERR_NONE) {
+				first = ev->err;
+				snprintf(first_key, sizeof first_key, "%s", ev->key ? ev->key : "");
+			}
 			if (ev->type == QEV_SKIPPED && ev->key)
 				cJSON_AddItemToArray(kept, cJSON_CreateString(ev->key));
 			queue_event_free(ev);
@@ -256,7 +269,11 @@ static int run_queue(struct engine *e, struct ew_options *opts, const char *name
 		fprintf(stderr, _("%s: interrupted; the journal records what was removed: run "
 				  "destroy again to finish\n"), PACKAGE);
 	if (opts->output_json) {
-		print_json(e, name, deleted, gone, kept, ok);
+		if (!ok && first.kind == AWS_ERR_NONE)
+			aws_error_set(&first, cancelled ? AWS_ERR_CANCELLED : AWS_ERR_INTERNAL,
+				      cancelled ? "Cancelled" : "Failed", "%s",
+				      cancelled ? _("cancelled") : _("stopped with errors"));
+		print_json(e, name, deleted, gone, kept, ok, &first, first_key);
 		deleted = gone = kept = NULL;
 	}
 	rc = ok ? EXIT_OK : cancelled ? EXIT_INTERRUPTED : EXIT_FAILED;
@@ -328,7 +345,8 @@ static int destroy_exec(struct ew_options *opts)
 			list_targets(e);
 		if (opts->output_json) {
 			cJSON *kept = cJSON_CreateArray();
-			print_json(e, opts->name, cJSON_CreateArray(), cJSON_CreateArray(), kept, 1);
+			print_json(e, opts->name, cJSON_CreateArray(), cJSON_CreateArray(), kept, 1,
+				   NULL, NULL);
 		}
 		rc = EXIT_OK;
 		goto out;

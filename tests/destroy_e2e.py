@@ -131,6 +131,8 @@ def main():
         out = json.loads(p.stdout or "{}")
         ck.check("vpc" in out.get("deleted", []) and "ecr-repo" in out.get("kept", []),
                  "--output json lists deleted and kept: " + p.stdout[-300:])
+        ck.check(out.get("command") == "destroy" and out.get("ok") is True and "error" not in out,
+                 "--output json has the common envelope (command, ok, no error)")
         ck.check(not role_exists(moto, "ecsInstanceRole"), "roles this deployment made are removed")
 
         # A second destroy: nothing to do, and it says so.
