@@ -106,6 +106,7 @@ static void list_targets(const struct engine *e)
 		kinds[i] = cJSON_IsString(k) ? k->valuestring : a ? a->kind : "";
 		verdict[i] = destroy_verdict_of(kinds[i], journal_state_of(e->journal, r->string),
 						cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "id")),
+						cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "supplied")),
 						e->delete_images);
 		i++;
 	}
@@ -122,6 +123,7 @@ static void list_targets(const struct engine *e)
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(r, "kind");
 		const char *kind = cJSON_IsString(k) ? k->valuestring : a ? a->kind : "";
 		if (destroy_verdict_of(kind, journal_state_of(e->journal, r->string), 1,
+				       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "supplied")),
 				       e->delete_images) == DESTROY_KEEP)
 			print_target(r, kind, _("keep"));
 	}

@@ -935,7 +935,7 @@ int destroy_has_recipe(const char *kind)
 }
 
 enum destroy_verdict destroy_verdict_of(const char *kind, enum journal_state state,
-					int has_id, int delete_images)
+					int has_id, int supplied, int delete_images)
 {
 	int shared = kind && (strcmp(kind, "iam:role") == 0 ||
 			      strcmp(kind, "iam:instance-profile") == 0);
@@ -946,8 +946,9 @@ enum destroy_verdict destroy_verdict_of(const char *kind, enum journal_state sta
 	case JOURNAL_CREATED:
 		break;
 	case JOURNAL_ADOPTED:
-		/* Account-wide roles we found are someone else's. */
-		if (shared)
+		/* Account-wide roles we found are someone else's, and so is
+		 * whatever the user told us to use. */
+		if (shared || supplied)
 			return DESTROY_KEEP;
 		break;
 	case JOURNAL_INTENT:
@@ -1053,7 +1054,9 @@ static int load_items(struct dctx *d, struct aws_error *err)
 			return -1;
 		}
 		it->verdict = destroy_verdict_of(it->kind, journal_state_of(e->journal, it->key),
-						 str_of(r, "id") != NULL, e->delete_images);
+						 str_of(r, "id") != NULL,
+						 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "supplied")),
+						 e->delete_images);
 	}
 	return 0;
 }

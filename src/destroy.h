@@ -24,13 +24,14 @@ struct engine;
 enum destroy_verdict {
 	DESTROY_IGNORE, /* nothing to remove (lookup, configure, never made, deleted) */
 	DESTROY_REMOVE, /* ours: remove it */
-	DESTROY_KEEP,   /* exists but stays (a role we adopted; ECR without --delete-images) */
+	DESTROY_KEEP,   /* exists but stays (a role we adopted, an id the user supplied,
+			   ECR without --delete-images) */
 };
 
 /* Pure: the verdict for a resource of kind in state, with or without an
- * id known. has_recipe: whether kind has a teardown recipe. */
+ * id known; supplied: the user typed its id (the journal's "supplied"). */
 enum destroy_verdict destroy_verdict_of(const char *kind, enum journal_state state,
-					int has_id, int delete_images);
+					int has_id, int supplied, int delete_images);
 
 /* 1 when teardown knows how to remove resources of kind. */
 int destroy_has_recipe(const char *kind);

@@ -968,7 +968,8 @@ int engine_skip(struct engine *e, const char *key, const char *id,
 		return -1;
 	}
 	if (id) {
-		if (journal_record_created(e->journal, key, id, NULL, NULL, 1, err) < 0)
+		if (journal_record_created(e->journal, key, id, NULL, NULL, JOURNAL_BY_USER,
+					   err) < 0)
 			return -1;
 		if (a->wait && journal_record_ready(e->journal, key, err) < 0)
 			return -1;

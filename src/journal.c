@@ -491,6 +491,10 @@ int journal_record_created(struct journal *j, const char *key, const char *id,
 		goto out;
 	}
 	set_string(r, "state", state_names[adopted ? JOURNAL_ADOPTED : JOURNAL_CREATED]);
+	/* An id the user typed names their resource: never ours to delete. */
+	cJSON_DeleteItemFromObjectCaseSensitive(r, "supplied");
+	if (adopted == JOURNAL_BY_USER)
+		cJSON_AddTrueToObject(r, "supplied");
 	set_string(r, "id", id);
 	set_string(r, "arn", arn);
 	cJSON_DeleteItemFromObjectCaseSensitive(r, "outputs");

@@ -45,6 +45,10 @@ int journal_record_intent(struct journal *j, const char *key, const char *kind,
 			  const char *name, struct aws_error *err);
 /* Record the created (or adopted) resource: its id, ARN (may be NULL) and
  * the call's output with secrets removed (copied; may be NULL). */
+/* adopted for journal_record_created: 0 created by us, 1 found (by tag
+ * or name), JOURNAL_BY_USER an existing id the user supplied (recorded as
+ * "supplied": teardown keeps it). */
+#define JOURNAL_BY_USER 2
 int journal_record_created(struct journal *j, const char *key, const char *id,
 			   const char *arn, const cJSON *outputs, int adopted,
 			   struct aws_error *err);

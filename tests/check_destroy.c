@@ -173,27 +173,29 @@ END_TEST
 START_TEST(test_verdicts)
 {
 	/* Ours: removed; roles only when this deployment made them. */
-	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_CREATED, 1, 0), DESTROY_REMOVE);
-	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_ADOPTED, 1, 0), DESTROY_REMOVE);
-	ck_assert_int_eq(destroy_verdict_of("iam:role", JOURNAL_CREATED, 1, 0), DESTROY_REMOVE);
-	ck_assert_int_eq(destroy_verdict_of("iam:role", JOURNAL_ADOPTED, 1, 0), DESTROY_KEEP);
-	ck_assert_int_eq(destroy_verdict_of("iam:instance-profile", JOURNAL_ADOPTED, 1, 0),
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_CREATED, 1, 0, 0), DESTROY_REMOVE);
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_ADOPTED, 1, 0, 0), DESTROY_REMOVE);
+	/* An id the user typed (Skip with an id) is theirs. */
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_ADOPTED, 1, 1, 0), DESTROY_KEEP);
+	ck_assert_int_eq(destroy_verdict_of("iam:role", JOURNAL_CREATED, 1, 0, 0), DESTROY_REMOVE);
+	ck_assert_int_eq(destroy_verdict_of("iam:role", JOURNAL_ADOPTED, 1, 0, 0), DESTROY_KEEP);
+	ck_assert_int_eq(destroy_verdict_of("iam:instance-profile", JOURNAL_ADOPTED, 1, 0, 0),
 			 DESTROY_KEEP);
 	/* The repository keeps its images unless asked. */
-	ck_assert_int_eq(destroy_verdict_of("ecr:repository", JOURNAL_CREATED, 1, 0), DESTROY_KEEP);
-	ck_assert_int_eq(destroy_verdict_of("ecr:repository", JOURNAL_CREATED, 1, 1),
+	ck_assert_int_eq(destroy_verdict_of("ecr:repository", JOURNAL_CREATED, 1, 0, 0), DESTROY_KEEP);
+	ck_assert_int_eq(destroy_verdict_of("ecr:repository", JOURNAL_CREATED, 1, 0, 1),
 			 DESTROY_REMOVE);
 	/* A create that was sent but never answered may exist: look. */
-	ck_assert_int_eq(destroy_verdict_of("ec2:natgateway", JOURNAL_INTENT, 0, 0),
+	ck_assert_int_eq(destroy_verdict_of("ec2:natgateway", JOURNAL_INTENT, 0, 0, 0),
 			 DESTROY_REMOVE);
-	ck_assert_int_eq(destroy_verdict_of("ec2:natgateway", JOURNAL_FAILED, 1, 0),
+	ck_assert_int_eq(destroy_verdict_of("ec2:natgateway", JOURNAL_FAILED, 1, 0, 0),
 			 DESTROY_REMOVE);
 	/* Done, never made, or not ours to remove. */
-	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_DELETED, 1, 0), DESTROY_IGNORE);
-	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_SKIPPED, 0, 0), DESTROY_IGNORE);
-	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_NONE, 0, 0), DESTROY_IGNORE);
-	ck_assert_int_eq(destroy_verdict_of("ec2:route", JOURNAL_CREATED, 0, 0), DESTROY_IGNORE);
-	ck_assert_int_eq(destroy_verdict_of("local:license", JOURNAL_CREATED, 0, 0),
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_DELETED, 1, 0, 0), DESTROY_IGNORE);
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_SKIPPED, 0, 0, 0), DESTROY_IGNORE);
+	ck_assert_int_eq(destroy_verdict_of("ec2:vpc", JOURNAL_NONE, 0, 0, 0), DESTROY_IGNORE);
+	ck_assert_int_eq(destroy_verdict_of("ec2:route", JOURNAL_CREATED, 0, 0, 0), DESTROY_IGNORE);
+	ck_assert_int_eq(destroy_verdict_of("local:license", JOURNAL_CREATED, 0, 0, 0),
 			 DESTROY_IGNORE);
 }
 END_TEST

@@ -264,26 +264,38 @@ def marketplace_run(tmp, moto, state):
         got = count(moto, "tuim")
         check(got == {"vpc": 1, "subnets": 4, "groups": 4, "nat": 1, "services": 1, "efs": 0},
               "marketplace: exactly one of everything, no EFS (%s)" % got)
-        t.keys("q")
-        t.wait_text("Answers not saved")
-        t.keys("Enter")
-        wait_exit(tmp)
+        quit_from_summary(t, tmp)
     finally:
         t.close()
+
+
+def quit_from_summary(t, tmp):
+    """q on the summary, confirmed: the wizard exits."""
+    t.keys("q")
+    t.wait_text("Answers not saved")
+    t.keys("Enter")
+    wait_exit(tmp)
+
+
+def start_at_vpc(tmp, moto, state, name):
+    """A Marketplace deployment called name, started live and past the VPC
+    form: the next screen is the VPC's review."""
+    spec = os.path.join(tmp, name + ".json")
+    E.write_json(spec, {"name": name, "push_image": False, "marketplace": True,
+                        "admin_cidr": "203.0.113.9/32"})
+    t = start(tmp, moto, spec, state)
+    t.wait_text("< Deploy >", 60)
+    t.keys("Enter")
+    t.wait_text("Section 2: Create VPC", 30)
+    t.keys("Enter")
+    return t
 
 
 def failure_run(tmp, moto, state):
     """A step that fails for good: AWS's code, message and request id are
     shown with Retry, Skip and Stop; Stop keeps what exists."""
-    spec = os.path.join(tmp, "tuif.json")
-    E.write_json(spec, {"name": "tuif", "push_image": False, "marketplace": True,
-                        "admin_cidr": "203.0.113.9/32"})
-    t = start(tmp, moto, spec, state)
+    t = start_at_vpc(tmp, moto, state, "tuif")
     try:
-        t.wait_text("< Deploy >", 60)
-        t.keys("Enter")
-        t.wait_text("Section 2: Create VPC", 30)
-        t.keys("Enter")
         s = t.wait(lambda x: "Review " in header(x) and "ec2:vpc tuif-vpc" in header(x), 60)
         check(s is not None, "failure: the VPC is reviewed", t.screen())
         # Use a VPC that does not exist: the next call on it fails.
@@ -304,10 +316,61 @@ def failure_run(tmp, moto, state):
         s = s and t.settled()
         check(s is not None and "Deployment incomplete" in s and "vpc-0badbadbadbad0000" in s,
               "failure: Stop shows the summary with what exists", s or t.screen())
-        t.keys("q")
-        t.wait_text("Answers not saved")
-        t.keys("Enter")
-        wait_exit(tmp)
+        quit_from_summary(t, tmp)
+    finally:
+        t.close()
+
+
+def remove_run(tmp, moto, state):
+    """Remove all from the failure popup: the VPC and subnets just created
+    are removed, in the log, and the summary says so; then d on the summary
+    asks first and, on a second pass, finds nothing left to remove."""
+    t = start_at_vpc(tmp, moto, state, "tuid")
+    try:
+        skipped, s, last = False, None, None
+        for _ in range(80):
+            t.wait(lambda x: x != last, 30)
+            s = t.settled()
+            last = s
+            h = header(s)
+            if "Error code:" in s:
+                break
+            if "Review " in h:
+                if "tuid-subnet-public1" in h and not skipped:
+                    # A subnet that does not exist: the next call on it fails.
+                    t.keys("s")
+                    t.wait_text("Type the id of an existing resource")
+                    t.type("subnet-0badbadbadbad0000")
+                    t.keys("Enter")
+                    skipped = True
+                else:
+                    t.keys("c")
+            elif "Section " in s:
+                t.keys("Enter")
+        check(s is not None and "Error code:" in s and "< Remove all >" in s,
+              "remove: the failure offers Remove all", s or t.screen())
+        made = [v["VpcId"] for v in E.tagged(moto.client("ec2").describe_vpcs()["Vpcs"], "tuid")]
+        check(len(made) == 1, "remove: the VPC exists before the teardown (%s)" % made)
+        t.keys("Right", "Right", "Right", "Enter")
+        s = t.wait(lambda x: "Summary" in header(x) and "Removed what this deployment" in x, 120)
+        s = s and t.settled()
+        check(s is not None, "remove: the summary says what was removed", s or t.screen())
+        left = E.leftovers(moto, "tuid")
+        check(not left, "remove: nothing of the deployment is left in AWS (%s)" % left[:3])
+        with open(os.path.join(state, "tuid.json")) as f:
+            res = json.load(f)["resources"]
+        check(res.get("vpc", {}).get("state") == "deleted"
+              and res.get("subnet-public-1", {}).get("state") == "adopted",
+              "remove: the VPC it made is deleted, the subnet id typed by the user is kept (%s, %s)"
+              % (res.get("vpc"), res.get("subnet-public-1")))
+        check(s is not None and "d remove all" in s, "remove: the summary offers d", s)
+        t.keys("d")
+        s = t.wait_text("Remove the deployment", 30)
+        check(s is not None and "< Cancel >" in s, "remove: d asks first", s or t.screen())
+        t.keys("Right", "Enter")
+        s = t.wait(lambda x: "Remove the deployment" not in x and "Summary" in header(x), 30)
+        check(s is not None, "remove: Cancel keeps the summary", s or t.screen())
+        quit_from_summary(t, tmp)
     finally:
         t.close()
 
@@ -329,6 +392,8 @@ def main():
             marketplace_run(tmp, moto, state)
         if only in ("", "failure"):
             failure_run(tmp, moto, state)
+        if only in ("", "remove"):
+            remove_run(tmp, moto, state)
     finally:
         moto.stop()
         shutil.rmtree(tmp, ignore_errors=True)

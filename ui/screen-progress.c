@@ -122,7 +122,7 @@ static int progress_key(struct app *app, int ch)
 
 void app_show_failure(struct app *app)
 {
-	static const char *buttons[4];
+	static const char *buttons[5];
 	struct wizard_failure f;
 	char text[1600];
 	const char *key = app->last_err_key ? app->last_err_key : app->last_key;
@@ -131,11 +131,13 @@ void app_show_failure(struct app *app)
 	buttons[0] = _("Retry");
 	buttons[1] = _("Skip");
 	buttons[2] = _("Stop");
-	buttons[3] = NULL;
+	buttons[3] = _("Remove all");
+	buttons[4] = NULL;
 	snprintf(text, sizeof(text),
 		 _("%s failed: %s.\nError code: %s\nMessage: %s\nRequest id: %s\n\n"
 		   "Retry sends it again; Skip uses an existing resource or leaves "
-		   "it out; Stop keeps what exists and shows the summary."),
+		   "it out; Stop keeps what exists and shows the summary; Remove all "
+		   "stops and removes what this deployment created."),
 		 key ? key : _("The step"), f.kind, f.code[0] ? f.code : _("(none)"),
 		 f.message[0] ? f.message : _("(none)"),
 		 f.request_id[0] ? f.request_id : _("(none)"));
@@ -154,6 +156,12 @@ static int progress_event(struct app *app, const struct queue_event *ev)
 			return UI_REDRAW;
 		}
 		app_show_failure(app);
+		return UI_REDRAW;
+	}
+	if (app->last_cmd == QCMD_DESTROY) {
+		/* The summary says it was removed. */
+		app->review = -1;
+		app_switch(app, &screen_summary);
 		return UI_REDRAW;
 	}
 	if (app->last_cmd == QCMD_RUN_ALL) {
@@ -199,6 +207,11 @@ static int progress_answer(struct app *app, int id, int button, const char *text
 		app->review = -1;
 		app->review_all = false;
 		app_switch(app, &screen_summary);
+		break;
+	case 3: /* Remove all: stop and tear down (the log shows it) */
+		app->review = -1;
+		app->review_all = false;
+		app_post(app, QCMD_DESTROY, NULL, NULL);
 		break;
 	default: /* Esc: look at the log, then decide from the review */
 		break;

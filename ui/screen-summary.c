@@ -16,7 +16,7 @@
 #include "wizard-live.h"
 #include "widgets/dialog.h"
 
-enum { DLG_SAVE = 1, DLG_SAVED };
+enum { DLG_SAVE = 1, DLG_SAVED, DLG_DESTROY };
 
 struct summary {
 	struct ui_lines text;
@@ -68,9 +68,16 @@ static int build_live_text(struct app *app, struct buf *b)
 		}
 		failed += !sum.rows[i].complete;
 	}
-	buf_printf(b, "%s\n\n", failed ? _("Deployment incomplete: what exists is kept in "
-					     "the journal; Resume continues it.")
-				    : _("Deployment finished."));
+	if (app->last_cmd == QCMD_DESTROY && !app->busy)
+		buf_printf(b, "%s\n\n", app->last_ok
+			   ? _("Removed what this deployment created (the ECR repository "
+			       "and its images are kept).")
+			   : _("The removal stopped: the journal records what is gone; d "
+			       "tries again."));
+	else
+		buf_printf(b, "%s\n\n", failed ? _("Deployment incomplete: what exists is kept in "
+						     "the journal; Resume continues it.")
+					    : _("Deployment finished."));
 	buf_printf(b, "%s\n", _("Resources (section, state, id, kind, name):"));
 	for (int i = 0; i < sum.row_count; i++)
 		buf_printf(b, "  %2d %-10s %-21s %s %s\n", sum.rows[i].section,
@@ -132,7 +139,7 @@ static int summary_enter(struct app *app)
 	/* Every action done: the live checks the engine offers (QCMD_VERIFY;
 	 * the results arrive as QEV_CHECK events), once. */
 	if (!app->dry_run && app->live && !app->busy && !app->verify_posted &&
-	    app->last_ok && app->last_cmd != QCMD_VERIFY) {
+	    app->last_ok && app->last_cmd != QCMD_VERIFY && app->last_cmd != QCMD_DESTROY) {
 		app->verify_posted = true;
 		app_post(app, QCMD_VERIFY, NULL, NULL);
 	}
@@ -160,7 +167,9 @@ static void summary_draw(struct app *app)
 	s->view_rows = app->rows - 5;
 	for (int i = 0; i < s->view_rows && s->text.top + i < s->text.count; i++)
 		app_put(stdscr, 3 + i, 2, app->cols - 4, s->text.items[s->text.top + i]);
-	app_draw_frame(app, _(" s save answers as spec  Up/Down scroll  F4 log  F1 help  q quit"));
+	app_draw_frame(app, app->live && !app->dry_run
+			    ? _(" s save answers  d remove all  Up/Down scroll  F4 log  F1 help  q quit")
+			    : _(" s save answers as spec  Up/Down scroll  F4 log  F1 help  q quit"));
 }
 
 /* Write the spec as JSON, mode 0600, refusing to follow a symlink. */
@@ -216,6 +225,18 @@ static int summary_key(struct app *app, int ch)
 			    _("File to write the answers to (JSON, for --spec):"),
 			    buttons, NULL, path);
 		return UI_HANDLED | UI_REDRAW;
+	case 'd':
+		/* Tear down from here, as `ecs-wizard destroy` would. */
+		if (!app->live || app->dry_run || app->busy)
+			return UI_HANDLED;
+		buttons[0] = _("Remove all");
+		buttons[1] = _("Cancel");
+		buttons[2] = NULL;
+		dialog_open(app, UI_DLG_CONFIRM, DLG_DESTROY, _("Remove the deployment"),
+			    _("Remove every resource this deployment created, in the order "
+			      "AWS needs? The ECR repository and its images are kept."),
+			    buttons, NULL, NULL);
+		return UI_HANDLED | UI_REDRAW;
 	case KEY_F(4):
 		app_switch(app, &screen_progress);
 		return UI_HANDLED | UI_REDRAW;
@@ -257,6 +278,11 @@ static int summary_answer(struct app *app, int id, int button, const char *text)
 {
 	char why[600], msg[700];
 
+	if (id == DLG_DESTROY) {
+		if (button == 0 && app_post(app, QCMD_DESTROY, NULL, NULL) == 0)
+			app_switch(app, &screen_progress);
+		return UI_REDRAW;
+	}
 	if (id != DLG_SAVE || button != 0 || !text[0])
 		return UI_REDRAW;
 	if (save_spec(app, text, why, sizeof(why)) != 0) {
@@ -272,7 +298,7 @@ static const char *summary_help(struct app *app)
 {
 	return _("Every resource with its state and id. s saves your answers as a "
 		 "spec file: `ecs-wizard deploy --spec FILE` repeats this deployment "
-		 "without the wizard.");
+		 "without the wizard. d removes everything the deployment created.");
 }
 
 const struct screen screen_summary = {
