@@ -44,8 +44,26 @@ def by_tag(items, name):
     return [i for i in items if tags_of(i.get("Tags")).get(TAG) == name]
 
 
+# Nothing secret may ever reach the screen: every capture is scanned.
+SESSION_TOKEN = "tui-session-token-0f9e8d7c6b5a"
+LICENSE_MARKER = "license-marker-5e1c0ffee"
+SECRETS = (E.SECRET, SESSION_TOKEN, LICENSE_MARKER)
+leaked = []
+_screen = Term.screen
+
+
+def scanned_screen(self):
+    s = _screen(self)
+    leaked.extend(x for x in SECRETS if x in s)
+    return s
+
+
+Term.screen = scanned_screen
+
+
 def start(tmp, moto, spec_path, state):
     env = {"AWS_ACCESS_KEY_ID": "AKIDTESTTEST", "AWS_SECRET_ACCESS_KEY": E.SECRET,
+           "AWS_SESSION_TOKEN": SESSION_TOKEN,
            "ECSW_WAITER_DELAY_SCALE": "0.01", "AWS_CONFIG_FILE": os.path.join(tmp, "aws-config"),
            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(tmp, "aws-config")}
     open(os.path.join(tmp, "aws-config"), "w").close()
@@ -384,7 +402,7 @@ def main():
     try:
         state = os.path.join(tmp, "state")
         lic = os.path.join(tmp, "license.json")
-        E.write_json(lic, {"id": "test-licence"})
+        E.write_json(lic, {"id": "test-licence", "key": LICENSE_MARKER})
         only = os.environ.get("TUI_LIVE_ONLY", "")
         if only in ("", "normal"):
             normal_run(tmp, moto, state, lic)
@@ -397,6 +415,8 @@ def main():
     finally:
         moto.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+    check(not leaked, "no captured screen showed the secret key, session token or license (%s)"
+          % sorted(set(leaked)))
     ck.finish()
 
 
