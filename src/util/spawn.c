@@ -113,6 +113,12 @@ static void emit_lines(struct buf *pending, const struct spawn_opts *o)
 	pending->data[rest] = '\0';
 }
 
+/* The environment handed to the child, also kept here while a child may
+ * run: a child whose exec fails leaves with _exit(127) and cannot free it,
+ * and a pointer only on its stack would be reported as a leak by valgrind
+ * (which then changes the child's exit status). */
+static char **child_env;
+
 /* In the child: only async-signal-safe calls (we may have threads), so
  * the environment was built before the fork. */
 static void child_exec(const struct spawn_opts *o, char **env, int in_fd, int out_fd,
@@ -146,6 +152,7 @@ int spawn_run(const struct spawn_opts *o, int *status, struct aws_error *err)
 			      strerror(errno));
 		goto out;
 	}
+	child_env = env;
 	pid = fork();
 	if (pid < 0) {
 		aws_error_set(err, AWS_ERR_INTERNAL, "SpawnFailed", _("fork: %s"),
@@ -258,6 +265,8 @@ out:
 			close(errp[i]);
 	}
 	buf_free(&pending);
+	if (child_env == env)
+		child_env = NULL;
 	free(env);
 	return rc;
 }
