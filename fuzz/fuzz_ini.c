@@ -1,7 +1,7 @@
 /* fuzz_ini.c - libFuzzer target: the AWS config/credentials parser, and the
  * credential_process command splitter and timestamp reader on the same
  * bytes. Built and run by fuzz/run.
- * FUZZ-SOURCES: src/aws/ini.c src/aws/creds_process.c src/aws/creds_value.c src/aws/error.c src/util/buf.c
+ * FUZZ-SOURCES: src/aws/ini.c src/aws/creds_process.c src/aws/creds_value.c src/aws/error.c src/util/buf.c src/util/spawn.c
  */
 #include "config.h"
 
