@@ -92,7 +92,6 @@ static int deploy_exec(struct ew_options *opts)
 	char *state_dir = NULL;
 	const char *failed = NULL; /* for JSON: what stopped us early */
 	char first_key[128] = "";  /* the action that failed first */
-	const char *scale;
 	struct bastion_config bastion;
 	enum cmd_run_result result;
 	int rc = EXIT_BAD_INPUT;
@@ -129,10 +128,7 @@ static int deploy_exec(struct ew_options *opts)
 			goto out;
 	}
 	eo.state_dir = state_dir;
-	/* For tests against an emulator whose resources are ready at once:
-	 * shrink the waiters' delays (botocore's are 15 s). */
-	scale = getenv("ECSW_WAITER_DELAY_SCALE");
-	eo.delay_scale = scale ? atof(scale) : 1.0;
+	eo.delay_scale = cmd_delay_scale();
 	failed = "start";
 	if (engine_new(NULL, s, &eo, &e, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, aws_error_format(&err, buf, sizeof buf));

@@ -296,7 +296,6 @@ static int destroy_exec(struct ew_options *opts)
 	struct engine_options eo = { 0 };
 	struct aws_error err;
 	char *state_dir = cmd_state_dir(opts);
-	const char *scale = getenv("ECSW_WAITER_DELAY_SCALE");
 	int rc = EXIT_BAD_INPUT, remove, keep;
 	char buf[700];
 
@@ -333,7 +332,7 @@ static int destroy_exec(struct ew_options *opts)
 			goto out;
 	}
 	eo.state_dir = state_dir;
-	eo.delay_scale = scale ? atof(scale) : 1.0;
+	eo.delay_scale = cmd_delay_scale();
 	if (engine_new(NULL, s, &eo, &e, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, aws_error_format(&err, buf, sizeof buf));
 		goto out;

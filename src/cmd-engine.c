@@ -95,3 +95,10 @@ int cmd_read_yes(void)
 	       (line[0] != '\n' && tolower((unsigned char)line[0]) ==
 				     tolower((unsigned char)yes[0]));
 }
+
+double cmd_delay_scale(void)
+{
+	const char *scale = getenv("ECSW_WAITER_DELAY_SCALE");
+
+	return scale ? atof(scale) : 1.0;
+}

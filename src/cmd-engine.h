@@ -26,4 +26,9 @@ char *cmd_state_dir(const struct ew_options *opts);
  * ('y', the locale's yes, or the first letter of the translated "yes"). */
 int cmd_read_yes(void);
 
+/* The factor applied to the waiters' delays: ECSW_WAITER_DELAY_SCALE (for
+ * tests against an emulator whose resources are ready at once; botocore's
+ * delays are 15 s), else 1. */
+double cmd_delay_scale(void);
+
 #endif

@@ -28,7 +28,6 @@ static int verify_exec(struct ew_options *opts)
 	struct bastion_config bastion;
 	struct aws_error err;
 	char *state_dir = NULL;
-	const char *scale;
 	enum cmd_run_result result;
 	int rc = EXIT_BAD_INPUT;
 	char buf[700];
@@ -48,8 +47,7 @@ static int verify_exec(struct ew_options *opts)
 			goto out;
 	}
 	eo.state_dir = state_dir;
-	scale = getenv("ECSW_WAITER_DELAY_SCALE");
-	eo.delay_scale = scale ? atof(scale) : 1.0;
+	eo.delay_scale = cmd_delay_scale();
 	rc = EXIT_FAILED;
 	if (engine_new(NULL, s, &eo, &e, &err) < 0 ||
 	    context_open(opts, true, &ctx, &err) < 0) {

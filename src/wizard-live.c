@@ -39,7 +39,6 @@ int wizard_live_open(struct ew_options *opts, const char *default_region,
 		     struct wizard_live **out, struct aws_error *err)
 {
 	struct wizard_live *l = calloc(1, sizeof *l);
-	const char *scale = getenv("ECSW_WAITER_DELAY_SCALE");
 
 	*out = NULL;
 	if (!l) {
@@ -49,8 +48,7 @@ int wizard_live_open(struct ew_options *opts, const char *default_region,
 	/* The region is rewritten when the user picks another one, as deploy
 	 * does from its spec. */
 	l->opts = opts;
-	/* For tests against an emulator whose resources are ready at once. */
-	l->delay_scale = scale ? atof(scale) : 1.0;
+	l->delay_scale = cmd_delay_scale();
 	l->state_dir = cmd_state_dir(opts);
 	if (!l->state_dir) {
 		aws_error_set(err, AWS_ERR_CONFIG, "StateDir", "no state directory: give --state-dir");
