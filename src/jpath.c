@@ -34,7 +34,8 @@ char *jpath_scalar_text(const cJSON *v)
 		return strdup(v->valuestring);
 	if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
-		if (d == (double)(long long)d)
+		/* In range before the cast: beyond it the cast is undefined. */
+		if (d > -9.2e18 && d < 9.2e18 && d == (double)(long long)d)
 			snprintf(tmp, sizeof tmp, "%lld", (long long)d);
 		else
 			snprintf(tmp, sizeof tmp, "%.17g", d);

@@ -643,9 +643,12 @@ int spec_load_json(struct spec *s, const cJSON *obj, struct spec_problems *pr)
 					spec_problem_add(pr, k->key, "%s", strerror(ENOMEM));
 				break;
 			case K_INT:
+				/* Range first: casting a double beyond long is
+				 * undefined, and a fuzzer found 1e44 here. */
 				if (!cJSON_IsNumber(item) ||
-				    item->valuedouble != (double)(long)item->valuedouble ||
-				    item->valuedouble < INT_MIN || item->valuedouble > INT_MAX) {
+				    !(item->valuedouble >= INT_MIN &&
+				      item->valuedouble <= INT_MAX) ||
+				    item->valuedouble != (double)(int)item->valuedouble) {
 					spec_problem_add(pr, k->key, _("must be %s"),
 							 type_name(k->type));
 					continue;

@@ -367,6 +367,16 @@ START_TEST(test_load_json)
 	ck_assert_str_eq(s->name, "other");
 	cJSON_Delete(obj);
 
+	/* Numbers beyond any integer type are refused, not cast (the cast
+	 * would be undefined; the fuzzer's 1.4e44 and its neighbours). */
+	obj = cJSON_Parse("{\"task_cpu\": 1.4337e+44, \"asg_max\": -1e300,"
+			  " \"asg_min\": 2147483648, \"asg_desired\": 1e999}");
+	ck_assert_int_eq(spec_load_json(s, obj, &pr), -1);
+	ck_assert_uint_eq(pr.count, 4);
+	ck_assert_int_eq(s->task_cpu, 2048); /* unchanged */
+	cJSON_Delete(obj);
+	spec_problems_free(&pr);
+
 	obj = cJSON_Parse("[1, 2]");
 	ck_assert_int_eq(spec_load_json(s, obj, &pr), -1);
 	ck_assert_uint_eq(pr.count, 1);
