@@ -189,14 +189,16 @@ static void explain_host_key(const struct ssh_hostkey_seen *seen, const char *kn
 	char why[sizeof err->message];
 
 	snprintf(why, sizeof why, "%s", err->message);
-	if (is_code(err, "HostKeyUnverified"))
+	if (is_code(err, "HostKeyUnverified")) {
+		/* The wizard shows this one and asks (wizard-live.h). */
+		snprintf(err->subject, sizeof err->subject, "%s", seen->fp);
 		snprintf(err->message, sizeof err->message,
 			 _("nothing vouches for the bastion's host key %s: its console "
 			   "output shows no fingerprints. Compare it with the instance's "
 			   "system log, then give --ssh-host-key %s (or "
 			   "--accept-new-host-key)"),
 			 seen->fp, seen->fp[0] ? seen->fp : "SHA256:...");
-	else if (is_code(err, "HostKeyMismatch"))
+	} else if (is_code(err, "HostKeyMismatch"))
 		snprintf(err->message, sizeof err->message,
 			 _("WARNING: %s. Someone may be intercepting the connection; "
 			   "nothing was sent. If the bastion was really replaced, remove "

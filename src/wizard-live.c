@@ -13,6 +13,7 @@
 #include "context.h"
 #include "deploy-local.h"
 #include "engine.h"
+#include "hostkey.h"
 #include "i18n.h"
 #include "journal.h"
 #include "jpath.h"
@@ -28,6 +29,7 @@ struct wizard_live {
 	struct queue *queue;      /* owned, NULL before a bind */
 	char *bound_spec;         /* owned: the spec's JSON at the last bind */
 	struct bastion_config bastion; /* borrows opts and ctx; the engine keeps a pointer */
+	char trusted_fp[HOSTKEY_FP_SIZE]; /* the user's answer to an unverified key, or "" */
 };
 
 static int call_many(void *ctx, struct aws_call_spec *calls, int n)
@@ -141,6 +143,8 @@ int wizard_live_bind(struct wizard_live *l, const struct spec *spec, struct aws_
 		goto fail;
 	}
 	cmd_bastion_config(l->opts, l->ctx, &l->bastion);
+	if (l->trusted_fp[0])
+		l->bastion.pinned_fp = l->trusted_fp;
 	if (l->opts->no_bastion) {
 		if (engine_register_local(l->engine, "license", NULL,
 					  (void *)_("--no-bastion: not copied")) < 0) {
@@ -172,6 +176,17 @@ const char *wizard_live_region(const struct wizard_live *l)
 struct queue *wizard_live_queue(const struct wizard_live *l)
 {
 	return l ? l->queue : NULL;
+}
+
+int wizard_live_trust_host_key(struct wizard_live *l, const char *fp)
+{
+	if (!l || !fp || !hostkey_fp_valid(fp))
+		return -1;
+	/* The worker reads it only while a command runs, and the queue's
+	 * lock orders this write before the next command. */
+	snprintf(l->trusted_fp, sizeof l->trusted_fp, "%s", fp);
+	l->bastion.pinned_fp = l->trusted_fp;
+	return 0;
 }
 
 int wizard_journal_exists(const struct ew_options *opts, const char *name)
@@ -349,6 +364,8 @@ void wizard_failure_view(const struct aws_error *err, struct wizard_failure *out
 	snprintf(out->where, sizeof out->where, "%s", err->where);
 	out->cancelled = err->kind == AWS_ERR_CANCELLED;
 	out->not_available = !strcmp(err->code, "NotImplemented");
+	if (!strcmp(err->code, "HostKeyUnverified") && hostkey_fp_valid(err->subject))
+		snprintf(out->host_key, sizeof out->host_key, "%s", err->subject);
 	switch (err->kind) {
 	case AWS_ERR_NONE: kind = ""; break;
 	case AWS_ERR_SERVICE: kind = _("AWS refused the request"); break;

@@ -41,6 +41,13 @@ int wizard_live_bind(struct wizard_live *l, const struct spec *spec,
 const char *wizard_live_region(const struct wizard_live *l);
 /* The queue of the last bind, or NULL before one. Borrowed. */
 struct queue *wizard_live_queue(const struct wizard_live *l);
+/* The user compared fp (a HostKeyUnverified failure's, wizard_failure's
+ * host_key) with the instance's system log and trusts it: from the next
+ * command on the bastion's key is accepted when it has exactly this
+ * fingerprint, and recorded in the state dir's known_hosts. A key that
+ * differs is still refused. Only while the queue is idle. 0, or -1 when
+ * fp is not a well-formed "SHA256:..." fingerprint. */
+int wizard_live_trust_host_key(struct wizard_live *l, const char *fp);
 /* 1 when a journal for name exists in the state directory opts names (or
  * the default one). */
 int wizard_journal_exists(const struct ew_options *opts, const char *name);
@@ -101,6 +108,10 @@ struct wizard_failure {
 	char kind[128]; /* translated family ("AWS refused the request", ...) */
 	bool cancelled;
 	bool not_available; /* the build lacks the module that does this */
+	/* Nothing vouches for the bastion's host key (no fingerprints on its
+	 * console, no pin): the fingerprint it showed, to show and ask about
+	 * (wizard_live_trust_host_key); "" otherwise. */
+	char host_key[96];
 };
 
 void wizard_failure_view(const struct aws_error *err, struct wizard_failure *out);

@@ -159,8 +159,17 @@ void app_refresh_sections(struct app *app);
 /* Seconds on a monotonic clock. */
 double app_now(void);
 /* The last command failed: show AWS's code, message and request id and
- * offer Retry, Skip and Stop (screen-progress.c). */
+ * offer Retry, Skip and Stop (screen-progress.c). When it failed because
+ * nothing vouches for the bastion's host key, first show the key's
+ * fingerprint and ask whether to trust it (app_ask_host_key). */
 void app_show_failure(struct app *app);
+/* If the last failure is an unverified bastion host key, show its
+ * fingerprint and ask (UI_DLG_HOSTKEY: button 0 trusts it) and return
+ * true; false otherwise. */
+bool app_ask_host_key(struct app *app);
+/* The answer to UI_DLG_HOSTKEY: on "Trust", tell the engine and post the
+ * last command again; returns true when it did. */
+bool app_trust_host_key(struct app *app, int button);
 /* Open the Skip popup for the action under review (screen-review.c). */
 void app_open_skip(struct app *app);
 /* Draw the title bar, the status line and the key bar. */
@@ -174,6 +183,7 @@ int app_ask_quit(struct app *app);
 int app_answer(struct app *app, int id, int button, const char *text);
 
 /* Popup ids shared by the screens (the app's own answers). */
-enum { UI_DLG_QUIT = 1000, UI_DLG_HELP, UI_DLG_MESSAGE, UI_DLG_SKIP, UI_DLG_FAILED };
+enum { UI_DLG_QUIT = 1000, UI_DLG_HELP, UI_DLG_MESSAGE, UI_DLG_SKIP, UI_DLG_FAILED,
+       UI_DLG_HOSTKEY };
 
 #endif

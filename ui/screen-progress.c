@@ -120,7 +120,59 @@ static int progress_key(struct app *app, int ch)
 	return 0;
 }
 
-void app_show_failure(struct app *app)
+bool app_ask_host_key(struct app *app)
+{
+	static const char *buttons[3];
+	struct wizard_failure f;
+	char text[1200];
+
+	wizard_failure_view(&app->last_err, &f);
+	if (!f.host_key[0])
+		return false;
+	buttons[0] = _("Trust this key");
+	buttons[1] = _("Do not trust");
+	buttons[2] = NULL;
+	snprintf(text, sizeof(text),
+		 _("The bastion answered with the host key\n\n  %s\n\n"
+		   "and nothing vouches for it: the instance printed no fingerprints "
+		   "on its console and the key is not recorded from an earlier run. "
+		   "Compare it with the fingerprints in the instance's system log "
+		   "(EC2 console: the instance, Actions, Monitor and troubleshoot, "
+		   "Get system log). Trust it only if they match: it is then recorded "
+		   "and a different key is refused from now on."),
+		 f.host_key);
+	dialog_open(app, UI_DLG_CONFIRM, UI_DLG_HOSTKEY, _("Unknown host key"), text,
+		    buttons, NULL, NULL);
+	return true;
+}
+
+bool app_trust_host_key(struct app *app, int button)
+{
+	struct wizard_failure f;
+	char *key;
+	int idx;
+
+	wizard_failure_view(&app->last_err, &f);
+	if (button != 0 || !f.host_key[0] || wizard_live_trust_host_key(app->live, f.host_key) != 0)
+		return false;
+	/* app_post forgets the failure: keep the key to retry. */
+	key = app->last_key ? strdup(app->last_key) : NULL;
+	if (app->last_key && !key)
+		return false;
+	if (app_post(app, app->last_cmd, key, NULL) != 0) {
+		free(key);
+		return false;
+	}
+	idx = app_action_index(app, key);
+	if (idx >= 0)
+		app->act_state[idx] = UI_ACT_RUNNING;
+	app_status(app, false, _("Trusting host key %s; trying again."), f.host_key);
+	free(key);
+	return true;
+}
+
+/* Retry, Skip, Stop or Remove all. */
+static void show_failure_choices(struct app *app)
 {
 	static const char *buttons[5];
 	struct wizard_failure f;
@@ -142,6 +194,12 @@ void app_show_failure(struct app *app)
 		 f.message[0] ? f.message : _("(none)"),
 		 f.request_id[0] ? f.request_id : _("(none)"));
 	dialog_open(app, UI_DLG_CONFIRM, UI_DLG_FAILED, _("Failed"), text, buttons, NULL, NULL);
+}
+
+void app_show_failure(struct app *app)
+{
+	if (!app_ask_host_key(app))
+		show_failure_choices(app);
 }
 
 static int progress_event(struct app *app, const struct queue_event *ev)
@@ -183,6 +241,12 @@ static int progress_answer(struct app *app, int id, int button, const char *text
 	(void)text;
 	if (id == DLG_CANCEL && button == 0 && app->queue)
 		queue_cancel(app->queue);
+	if (id == UI_DLG_HOSTKEY) {
+		/* Not trusted: the usual choices, with the refusal explained. */
+		if (!app_trust_host_key(app, button))
+			show_failure_choices(app);
+		return UI_REDRAW;
+	}
 	if (id != UI_DLG_FAILED)
 		return UI_REDRAW;
 	switch (button) {

@@ -252,23 +252,31 @@ static int summary_key(struct app *app, int ch)
 	return 0;
 }
 
+/* The live checks failed: one line saying why. */
+static void add_check_failure(struct app *app)
+{
+	struct wizard_failure f;
+	char line[800];
+
+	wizard_failure_view(&app->last_err, &f);
+	if (f.not_available)
+		snprintf(line, sizeof(line), "%s",
+			 _("skipped: this run does not reach the bastion (--no-bastion)"));
+	else
+		snprintf(line, sizeof(line), _("FAILED: %s %s (request id %s)"),
+			 f.code, f.message, f.request_id[0] ? f.request_id : _("none"));
+	ui_lines_append(&app->checks, line);
+}
+
 static int summary_event(struct app *app, const struct queue_event *ev)
 {
 	struct summary *s = app->screen_data;
 
-	if (ev->type == QEV_IDLE && app->last_cmd == QCMD_VERIFY && !ev->ok) {
-		struct wizard_failure f;
-		char line[800];
-
-		wizard_failure_view(&app->last_err, &f);
-		if (f.not_available)
-			snprintf(line, sizeof(line), "%s",
-				 _("skipped: this run does not reach the bastion (--no-bastion)"));
-		else
-			snprintf(line, sizeof(line), _("FAILED: %s %s (request id %s)"),
-				 f.code, f.message, f.request_id[0] ? f.request_id : _("none"));
-		ui_lines_append(&app->checks, line);
-	}
+	if (ev->type == QEV_IDLE && app->last_cmd == QCMD_VERIFY && !ev->ok &&
+	    app_ask_host_key(app))
+		return UI_REDRAW; /* the checks' line waits for the answer */
+	if (ev->type == QEV_IDLE && app->last_cmd == QCMD_VERIFY && !ev->ok)
+		add_check_failure(app);
 	if (ev->type == QEV_IDLE || ev->type == QEV_CHECK)
 		build_text(app, s);
 	return UI_REDRAW;
@@ -278,6 +286,13 @@ static int summary_answer(struct app *app, int id, int button, const char *text)
 {
 	char why[600], msg[700];
 
+	if (id == UI_DLG_HOSTKEY) {
+		if (!app_trust_host_key(app, button)) {
+			add_check_failure(app);
+			build_text(app, app->screen_data);
+		}
+		return UI_REDRAW;
+	}
 	if (id == DLG_DESTROY) {
 		if (button == 0 && app_post(app, QCMD_DESTROY, NULL, NULL) == 0)
 			app_switch(app, &screen_progress);

@@ -23,6 +23,7 @@ void aws_error_set(struct aws_error *err, enum aws_error_kind kind,
 		return;
 	err->kind = kind;
 	snprintf(err->code, sizeof(err->code), "%s", code ? code : "");
+	err->subject[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);

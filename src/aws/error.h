@@ -28,6 +28,10 @@ struct aws_error {
 	char message[512];    /* AWS's message or our one-line detail */
 	char request_id[128]; /* x-amzn-RequestId / RequestID, when known */
 	char where[256];      /* service:operation, or file:line for config */
+	/* The value the error is about, where a front end can act on it:
+	 * HostKeyUnverified's fingerprint, which the wizard shows and asks
+	 * about. Never a secret. Cleared by aws_error_set. */
+	char subject[96];
 };
 
 /* The kind as a stable lowercase word ("service", "network", ...), for
@@ -35,7 +39,8 @@ struct aws_error {
 const char *aws_error_kind_name(enum aws_error_kind kind);
 /* Reset to "no error". */
 void aws_error_clear(struct aws_error *err);
-/* Set kind, code and a printf-formatted message; where is left alone. */
+/* Set kind, code and a printf-formatted message and clear subject; where
+ * is left alone. */
 void aws_error_set(struct aws_error *err, enum aws_error_kind kind,
 		   const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
