@@ -86,7 +86,7 @@ static const struct waiter_acceptor mt_available[] = {
 /* Ours (API Gateway ships no waiters): a VPC link takes minutes to place
  * its network interfaces, and an integration through a PENDING one fails. */
 static const struct waiter_acceptor vpc_link_available[] = {
-	{ WAITER_SUCCESS, MATCH_PATH, "VpcLinkStatus", "AVAILABLE", NULL },
+	{ WAITER_SUCCESS, MATCH_PATH_ALL, "VpcLinkStatus", "AVAILABLE", NULL },
 	{ WAITER_FAILURE, MATCH_PATH, "VpcLinkStatus", "FAILED", NULL },
 	{ WAITER_FAILURE, MATCH_PATH, "VpcLinkStatus", "INACTIVE", NULL },
 	{ WAITER_FAILURE, MATCH_PATH, "VpcLinkStatus", "DELETING", NULL },
