@@ -12,7 +12,10 @@
 static void print_event(const struct engine *e, const struct queue_event *ev)
 {
 	const struct plan_action *a = ev->key ? plan_find(e->plan, ev->key) : NULL;
-	int section = a ? a->section : ev->key && strncmp(ev->key, "check-", 6) == 0 ? 17 : 0;
+	int section = a ? a->section
+			: !ev->key ? 0
+			: strcmp(ev->key, "check-api-gateway") == 0 ? 18
+			: strncmp(ev->key, "check-", 6) == 0 ? 17 : 0;
 	char buf[700];
 
 	switch (ev->type) {

@@ -1,7 +1,10 @@
 /* destroy.c - teardown (see destroy.h).
  *
- * The recipes table below is the order: the ECS service first (its tasks
- * hold addresses in the subnets and targets in the group), the auto
+ * The recipes table below is the order: the API Gateway entry first (the
+ * API, which takes its integration, route and stage with it, then the VPC
+ * link, whose interfaces hold its group until it is gone), the ECS
+ * service (its tasks hold addresses in the subnets and targets in the
+ * group), the auto
  * scaling group emptied before the capacity provider and the cluster (a
  * cluster with container instances cannot go, the trap that hangs other
  * tools), the load balancer before its target group, the NAT gateway
@@ -331,6 +334,23 @@ static int rm_service(struct dctx *d, struct ditem *it, struct aws_error *err)
 		cJSON *in = obj_list1("services", svc);
 		return dwait(d, it->key, "ServicesGone", add_s(in, "cluster", cluster), err);
 	}
+}
+
+/* The stage, route and integration go with the API. */
+static int rm_api(struct dctx *d, struct ditem *it, struct aws_error *err)
+{
+	return dcall(d, it->key, "apigatewayv2", "DeleteApi", obj1("ApiId", it->id), NULL,
+		     NULL, err);
+}
+
+static int rm_vpc_link(struct dctx *d, struct ditem *it, struct aws_error *err)
+{
+	int rc = dcall(d, it->key, "apigatewayv2", "DeleteVpcLink",
+		       obj1("VpcLinkId", it->id), NULL, NULL, err);
+
+	if (rc != CALL_OK)
+		return rc;
+	return dwait(d, it->key, "VpcLinkDeleted", obj1("VpcLinkId", it->id), err);
 }
 
 /* Every active revision of the family, not just the journal's. */
@@ -894,6 +914,8 @@ static int rm_repository(struct dctx *d, struct ditem *it, struct aws_error *err
 /* The order of teardown. Rows of one kind run in their phases; a resource
  * is recorded deleted after its last row. */
 static const struct recipe recipes[] = {
+	{ "apigatewayv2:api", 5, rm_api },
+	{ "apigatewayv2:vpc-link", 6, rm_vpc_link },
 	{ "ecs:service", 10, rm_service },
 	{ "ecs:task-definition", 15, rm_task_definition },
 	{ "autoscaling:group", 20, drain_asg },

@@ -344,6 +344,16 @@ static const struct cfn_map cfn_maps[] = {
 	  NULL, fix_task_definition, NULL, NULL, NULL },
 	{ "ecs:CreateService", "AWS::ECS::Service", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 	  NULL, ",Arn=Ref,Name=Name," },
+	{ "apigatewayv2:CreateVpcLink", "AWS::ApiGatewayV2::VpcLink", NULL, NULL, NULL, NULL,
+	  NULL, NULL, NULL, NULL, NULL },
+	{ "apigatewayv2:CreateApi", "AWS::ApiGatewayV2::Api", NULL, NULL, NULL, NULL, NULL,
+	  NULL, NULL, NULL, ",ApiEndpoint=ApiEndpoint," },
+	{ "apigatewayv2:CreateIntegration", "AWS::ApiGatewayV2::Integration", NULL, NULL,
+	  NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apigatewayv2:CreateRoute", "AWS::ApiGatewayV2::Route", NULL, NULL, NULL, NULL, NULL,
+	  NULL, NULL, NULL, NULL },
+	{ "apigatewayv2:CreateStage", "AWS::ApiGatewayV2::Stage", NULL, NULL, NULL, NULL, NULL,
+	  NULL, NULL, NULL, NULL },
 };
 
 static const struct cfn_map *map_of(const struct plan_action *a)
@@ -509,12 +519,15 @@ static cJSON *convert(struct cfn_gen *g, const cJSON *v, int opaque)
 	return out;
 }
 
-/* Tags as CloudFormation lists them: [{Key, Value}]. */
+/* Tags as CloudFormation lists them: [{Key, Value}], but API Gateway V2's
+ * resources take the API's map as it is. */
 static void normalise_tags(cJSON *props, const char *type)
 {
 	cJSON *spec = cJSON_GetObjectItem(props, "TagSpecifications");
 	cJSON *tags;
 
+	if (strncmp(type, "AWS::ApiGatewayV2::", 19) == 0)
+		return;
 	if (spec && strcmp(type, "AWS::EC2::LaunchTemplate") != 0) {
 		cJSON *t = cJSON_DetachItemFromObject(cJSON_GetArrayItem(spec, 0), "Tags");
 		cJSON_DeleteItemFromObject(props, "TagSpecifications");

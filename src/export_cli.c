@@ -6,7 +6,8 @@
  * find call when the id is not in the answer, as CreateAutoScalingGroup);
  * references become those variables, idempotency tokens a per-run string.
  * Waits use `aws SERVICE wait` where botocore has the waiter and a polling
- * loop built from our waiter table where it does not (EFS). Local actions
+ * loop built from our waiter table where it does not (EFS, API Gateway's
+ * VPC link). Local actions
  * (license copy, image push) become commented instructions. */
 #include "config.h"
 
@@ -28,10 +29,11 @@ struct cli_gen {
 	int oom;
 };
 
-/* Botocore ships waiters-2.json for every service we wait on but EFS. */
+/* Botocore ships waiters-2.json for every service we wait on but EFS and
+ * API Gateway. */
 static int cli_has_waiter(const char *service)
 {
-	return strcmp(service, "efs") != 0;
+	return strcmp(service, "efs") != 0 && strcmp(service, "apigatewayv2") != 0;
 }
 
 static void emit(struct cli_gen *g, const char *s)

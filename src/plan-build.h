@@ -53,6 +53,17 @@ cJSON *plan_map_tags(struct plan *p, const struct spec *s, const char *name);
 /* The EC2 Filters that find a resource carrying our tags. */
 cJSON *plan_ec2_tag_filters(struct plan *p, const struct spec *s, const char *name);
 
+/* A security group "<spec name><suffix>" in the deployment's VPC, found
+ * again by its name. */
+void plan_add_security_group(struct plan *p, const struct spec *s, int section,
+			     const char *key, const char *suffix, const char *description);
+/* A tcp rule on group (a key) for one port, op Authorize...Ingress or
+ * ...Egress, from (or to) a CIDR or, when cidr is NULL, the group peer (a
+ * key); a duplicate counts as done. */
+void plan_add_sg_rule(struct plan *p, int section, const char *key, const char *op,
+		      const char *group, int port, const char *cidr, const char *peer,
+		      const char *description);
+
 /* "<spec name><suffix>" into a static-free buffer of the caller. */
 const char *plan_name(char *buf, size_t size, const struct spec *s,
 		      const char *suffix);

@@ -305,6 +305,47 @@ cJSON *plan_ec2_tag_filters(struct plan *p, const struct spec *s, const char *na
 		  PLAN_DEPLOYMENT_TAG, s->name, name);
 }
 
+void plan_add_security_group(struct plan *p, const struct spec *s, int section,
+			     const char *key, const char *suffix, const char *description)
+{
+	char name[160];
+	struct plan_action *a;
+
+	plan_name(name, sizeof name, s, suffix);
+	a = plan_add(p, section, PLAN_CREATE, key, "ec2:security-group", name, "ec2",
+		     "CreateSecurityGroup",
+		     pj(p, "{'GroupName': %s, 'Description': %s, 'VpcId': '${vpc.id}', "
+			   "'TagSpecifications': %j}",
+			name, description, plan_ec2_tags(p, s, "security-group", name)));
+	plan_set_id(p, a, "GroupId", NULL);
+	plan_set_find(p, a, "ec2", "DescribeSecurityGroups",
+		      pj(p, "{'Filters': [{'Name': 'vpc-id', 'Values': ['${vpc.id}']}, "
+			    "{'Name': 'group-name', 'Values': [%s]}]}", name),
+		      "SecurityGroups[0].GroupId", NULL, NULL);
+}
+
+void plan_add_sg_rule(struct plan *p, int section, const char *key, const char *op,
+		      const char *group, int port, const char *cidr, const char *peer,
+		      const char *description)
+{
+	struct plan_action *a;
+	cJSON *perm;
+
+	if (cidr)
+		perm = pj(p, "[{'IpProtocol': 'tcp', 'FromPort': %d, 'ToPort': %d, "
+			     "'IpRanges': [{'CidrIp': %s, 'Description': %s}]}]",
+			  port, port, cidr, description);
+	else
+		perm = pj(p, "[{'IpProtocol': 'tcp', 'FromPort': %d, 'ToPort': %d, "
+			     "'UserIdGroupPairs': [{'GroupId': '${%S.id}', "
+			     "'Description': %s}]}]",
+			  port, port, peer, description);
+	a = plan_add(p, section, PLAN_CONFIGURE, key, "ec2:security-group-rule", description,
+		     "ec2", op,
+		     pj(p, "{'GroupId': '${%S.id}', 'IpPermissions': %j}", group, perm));
+	plan_set_done_errors(p, a, "InvalidPermission.Duplicate");
+}
+
 const char *plan_name(char *buf, size_t size, const struct spec *s,
 		      const char *suffix)
 {

@@ -28,7 +28,7 @@ enum plan_action_role {
 
 struct plan_action {
 	char *key;       /* owned: stable id in the journal, e.g. "vpc", "subnet-private-1" */
-	int section;     /* the guide's section number (2..17) */
+	int section;     /* the guide's section number (2..18; 18 is the optional API Gateway) */
 	int role;        /* enum plan_action_role */
 	char *kind;      /* owned: resource kind, e.g. "ec2:vpc", "iam:policy" */
 	char *name;      /* owned: the resource's name (Name tag or AWS name), may be "" */

@@ -130,6 +130,7 @@ int probe_http_direct(const char *url, const struct aws_connect_to *rules,
 		      struct aws_error *err)
 {
 	struct curl_slist *connect_to = NULL, *l;
+	const char *ca;
 	struct buf b;
 	CURL *easy = NULL;
 	CURLcode rc;
@@ -158,6 +159,12 @@ int probe_http_direct(const char *url, const struct aws_connect_to *rules,
 	}
 	if (connect_to &&
 	    curl_easy_setopt(easy, CURLOPT_CONNECT_TO, connect_to) != CURLE_OK)
+		goto internal;
+	/* The CA bundle the AWS calls trust (transport.c) is the one an
+	 * https probe trusts too; verification itself stays on. */
+	ca = getenv("AWS_CA_BUNDLE");
+	if (ca && *ca && strncmp(url, "https://", 8) == 0 &&
+	    curl_easy_setopt(easy, CURLOPT_CAINFO, ca) != CURLE_OK)
 		goto internal;
 	rc = curl_easy_perform(easy);
 	ret = probe_finish(easy, rc, url, out, err);

@@ -28,7 +28,9 @@ struct probe_result {
 void probe_result_free(struct probe_result *r);
 
 /* GET url (http:// or https://) directly, through the --connect-to rules
- * (curl's own CURLOPT_CONNECT_TO). No redirects followed. out is filled
+ * (curl's own CURLOPT_CONNECT_TO). No redirects followed. https verifies
+ * the certificate against AWS_CA_BUNDLE when set (as the AWS calls do),
+ * else the system's store. out is filled
  * whenever a response arrived; a non-2xx status returns -1 with HttpStatus.
  * Other failures: ProbeFailed (AWS_ERR_NETWORK), AWS_ERR_TIMEOUT,
  * InvalidUrl (AWS_ERR_INPUT). timeout_ms 0: 10 s. */

@@ -471,6 +471,7 @@ static const struct key_def spec_keys[] = {
 	INT("asg_desired", asg_desired, check_int_range, 0, 100),
 	INT("desired_tasks", desired_tasks, check_int_range, 0, 1000),
 	INT("log_retention_days", log_retention_days, check_retention, 1, 3653),
+	BOOL("api_gateway", api_gateway),
 };
 #define N_KEYS (sizeof(spec_keys) / sizeof(spec_keys[0]))
 
@@ -548,6 +549,7 @@ struct spec *spec_new_defaults(void)
 	s->asg_desired = 1;
 	s->desired_tasks = 1;
 	s->log_retention_days = 30;
+	s->api_gateway = false;
 	if (!s->name || !s->region || !s->vpc_cidr || !s->instance_type ||
 	    !s->health_check_path || !s->load_balancer_scheme || !s->admin_cidr ||
 	    !s->image || !s->ecr_repository || !s->license_file ||
@@ -798,6 +800,13 @@ int spec_validate(const struct spec *s, struct spec_problems *pr)
 	if (s->asg_desired > s->asg_max)
 		spec_problem_add(pr, "asg_desired", _("must not exceed asg_max (%d > %d)"),
 				 s->asg_desired, s->asg_max);
+	/* The gateway reaches the load balancer through a VPC link, which
+	 * the guide offers only for an internal one. */
+	if (s->api_gateway && s->load_balancer_scheme &&
+	    strcmp(s->load_balancer_scheme, "internet-facing") == 0)
+		spec_problem_add(pr, "api_gateway", "%s",
+				 _("needs load_balancer_scheme 'internal': the API reaches the "
+				   "load balancer through a VPC link"));
 	/* One public and one private subnet per zone, each at least a /28
 	 * (AWS's smallest): the VPC must hold 2 x zones of them. */
 	if (s->vpc_cidr && parse_cidr(s->vpc_cidr, &addr, &prefix) == 0 &&

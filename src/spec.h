@@ -37,6 +37,7 @@ struct spec {
 	int asg_min, asg_max, asg_desired; /* 0, 1, 1 */
 	int desired_tasks;          /* 1 */
 	int log_retention_days;     /* 30 */
+	bool api_gateway;           /* false: an HTTP API with a VPC link to an internal load balancer */
 };
 
 /* One problem found by validation: the key and what is wrong with it,

@@ -1,4 +1,5 @@
-/* verify.c - the live checks after section 17 (see verify.h). */
+/* verify.c - the live checks after section 17, and of section 18's API
+ * when there is one (see verify.h). */
 #include "config.h"
 
 #include <stdio.h>
@@ -173,9 +174,9 @@ static int ensure_ssh(struct checks *c, struct aws_error *err)
 	return c->ssh ? 0 : bastion_open(c->cfg, c->e, &c->ssh, err);
 }
 
-/* One GET: through the bastion, or directly when host is NULL-hopped. */
-static int get(struct checks *c, int via_bastion, const char *host, int port,
-	       const char *path, struct probe_result *res, struct aws_error *err)
+/* One GET: through the bastion (http), or directly over scheme. */
+static int get(struct checks *c, int via_bastion, const char *scheme, const char *host,
+	       int port, const char *path, struct probe_result *res, struct aws_error *err)
 {
 	char url[600];
 
@@ -185,7 +186,7 @@ static int get(struct checks *c, int via_bastion, const char *host, int port,
 			return -1;
 		return ssh_http_get(c->ssh, host, port, path, 0, res, err);
 	}
-	snprintf(url, sizeof url, "http://%s:%d%s", host, port, path);
+	snprintf(url, sizeof url, "%s://%s:%d%s", scheme, host, port, path);
 	return probe_http_direct(url, c->cfg->connect_to, c->cfg->connect_to_count, 0, res,
 				 err);
 }
@@ -198,11 +199,11 @@ static int transient(const struct aws_error *err)
 	       strcmp(err->code, "ProbeTimeout") == 0 || err->kind == AWS_ERR_TIMEOUT;
 }
 
-/* GET each path on host:port until all answer 2xx; the app_version of
- * the first goes into *version (caller's). */
+/* GET each path on scheme://host:port until all answer 2xx; the
+ * app_version of the first goes into *version (caller's). */
 static int check_target(struct checks *c, const char *key, int via_bastion,
-			const char *host, int port, const char *const *paths,
-			char **version, struct aws_error *err)
+			const char *scheme, const char *host, int port,
+			const char *const *paths, char **version, struct aws_error *err)
 {
 	double start = bastion_now(), deadline = start + scaled(c->e, CHECK_LIMIT, 5.0);
 	double delay = scaled(c->e, FIRST_DELAY, 0.05);
@@ -219,7 +220,7 @@ static int check_target(struct checks *c, const char *key, int via_bastion,
 
 		aws_error_clear(err);
 		for (i = 0; ok && paths[i]; i++) {
-			ok = get(c, via_bastion, host, port, paths[i], &res, err) == 0;
+			ok = get(c, via_bastion, scheme, host, port, paths[i], &res, err) == 0;
 			if (ok && i == 0) {
 				free(*version);
 				*version = strdup(res.app_version ? res.app_version : "?");
@@ -256,6 +257,36 @@ static int check_target(struct checks *c, const char *key, int via_bastion,
 	return rc;
 }
 
+/* The API Gateway section's invoke URL, asked of AWS (the journal's id
+ * stays true when the API was found again rather than created): reached
+ * directly over https, certificate checked. */
+static int check_api(struct checks *c, const char *const *paths, char **version,
+		     struct aws_error *err)
+{
+	cJSON *in = cJSON_CreateObject(), *out;
+	const char *url;
+	char host[256];
+	size_t len;
+
+	cJSON_AddStringToObject(in, "ApiId", journal_id_of(c->e->journal, "api"));
+	out = call(c, "apigatewayv2", "GetApi", in, err);
+	if (!out)
+		return -1;
+	url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "ApiEndpoint"));
+	if (!url || strncmp(url, "https://", 8) != 0 ||
+	    (len = strcspn(url + 8, ":/?#")) == 0 || len >= sizeof host) {
+		aws_error_set(err, AWS_ERR_PARSE, "NoApiEndpoint", "%s",
+			      _("the API has no https invoke URL"));
+		aws_error_where(err, "apigatewayv2:%s", journal_id_of(c->e->journal, "api"));
+		cJSON_Delete(out);
+		return -1;
+	}
+	memcpy(host, url + 8, len);
+	host[len] = '\0';
+	cJSON_Delete(out);
+	return check_target(c, "check-api-gateway", 0, "https", host, 443, paths, version, err);
+}
+
 int verify_run(const struct bastion_config *cfg, struct engine *e, struct aws_error *err)
 {
 	static const char *const task_paths[] = { "/", "/healthz", NULL };
@@ -278,7 +309,7 @@ int verify_run(const struct bastion_config *cfg, struct engine *e, struct aws_er
 		goto out;
 	}
 	for (int i = 0; i < n; i++)
-		if (check_target(&c, "check-task", 1, ips[i], e->spec->container_port,
+		if (check_target(&c, "check-task", 1, "http", ips[i], e->spec->container_port,
 				 task_paths, &version, err) < 0)
 			goto out;
 	dns = cJSON_GetStringValue(
@@ -290,8 +321,10 @@ int verify_run(const struct bastion_config *cfg, struct engine *e, struct aws_er
 		goto out;
 	}
 	if (check_target(&c, "check-load-balancer",
-			 strcmp(e->spec->load_balancer_scheme, "internet-facing") != 0, dns, 80,
-			 lb_paths, &version, err) < 0)
+			 strcmp(e->spec->load_balancer_scheme, "internet-facing") != 0, "http",
+			 dns, 80, lb_paths, &version, err) < 0)
+		goto out;
+	if (journal_id_of(e->journal, "api") && check_api(&c, lb_paths, &version, err) < 0)
 		goto out;
 	rc = 0;
 out:

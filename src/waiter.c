@@ -83,6 +83,15 @@ static const struct waiter_acceptor mt_available[] = {
 	{ WAITER_RETRY, MATCH_ERROR, NULL, "MountTargetNotFound", NULL },
 };
 
+/* Ours (API Gateway ships no waiters): a VPC link takes minutes to place
+ * its network interfaces, and an integration through a PENDING one fails. */
+static const struct waiter_acceptor vpc_link_available[] = {
+	{ WAITER_SUCCESS, MATCH_PATH_ALL, "VpcLinkStatus", "AVAILABLE", NULL },
+	{ WAITER_FAILURE, MATCH_PATH, "VpcLinkStatus", "FAILED", NULL },
+	{ WAITER_FAILURE, MATCH_PATH, "VpcLinkStatus", "INACTIVE", NULL },
+	{ WAITER_FAILURE, MATCH_PATH, "VpcLinkStatus", "DELETING", NULL },
+};
+
 /* ---- teardown ---- */
 
 static int no_mount_targets(const cJSON *output)
@@ -116,6 +125,12 @@ static const struct waiter_acceptor services_gone[] = {
 	{ WAITER_SUCCESS, MATCH_PATH_ANY, "services[].status", "INACTIVE", NULL },
 	{ WAITER_SUCCESS, MATCH_ERROR, NULL, "ServiceNotFoundException", NULL },
 	{ WAITER_SUCCESS, MATCH_ERROR, NULL, "ClusterNotFoundException", NULL },
+};
+
+/* Ours: the link's interfaces hold its security group until it is gone. */
+static const struct waiter_acceptor vpc_link_deleted[] = {
+	{ WAITER_SUCCESS, MATCH_ERROR, NULL, "NotFoundException", NULL },
+	{ WAITER_RETRY, MATCH_PATH, "VpcLinkStatus", "DELETING", NULL },
 };
 
 /* elbv2 waiters-2.json, LoadBalancersDeleted. */
@@ -155,6 +170,7 @@ static const struct waiter waiters[] = {
 	{ "LoadBalancerAvailable", "elbv2", "DescribeLoadBalancers", 15, 40, lb_available, N(lb_available) },
 	{ "FileSystemAvailable", "efs", "DescribeFileSystems", 5, 60, fs_available, N(fs_available) },
 	{ "MountTargetAvailable", "efs", "DescribeMountTargets", 5, 60, mt_available, N(mt_available) },
+	{ "VpcLinkAvailable", "apigatewayv2", "GetVpcLink", 15, 40, vpc_link_available, N(vpc_link_available) },
 	{ "NatGatewayDeleted", "ec2", "DescribeNatGateways", 15, 40, nat_deleted, N(nat_deleted) },
 	{ "InstanceTerminated", "ec2", "DescribeInstances", 15, 40, instance_terminated, N(instance_terminated) },
 	{ "ServicesGone", "ecs", "DescribeServices", 15, 40, services_gone, N(services_gone) },
@@ -162,6 +178,7 @@ static const struct waiter waiters[] = {
 	{ "GroupNotExists", "autoscaling", "DescribeAutoScalingGroups", 15, 40, group_not_exists, N(group_not_exists) },
 	{ "MountTargetDeleted", "efs", "DescribeMountTargets", 5, 60, mt_deleted, N(mt_deleted) },
 	{ "FileSystemDeleted", "efs", "DescribeFileSystems", 5, 60, fs_deleted, N(fs_deleted) },
+	{ "VpcLinkDeleted", "apigatewayv2", "GetVpcLink", 15, 40, vpc_link_deleted, N(vpc_link_deleted) },
 };
 
 const struct waiter *waiter_find(const char *name)

@@ -3,7 +3,8 @@
  *
  * The table copies the delay, maxAttempts and acceptors of the waiters the
  * plan uses. EFS has no waiters-2.json; FileSystemAvailable and
- * MountTargetAvailable are ours, in the same form. */
+ * MountTargetAvailable are ours, in the same form, and so are API
+ * Gateway's VpcLinkAvailable and VpcLinkDeleted (it ships none either). */
 #ifndef ECSW_WAITER_H
 #define ECSW_WAITER_H
 

@@ -25,6 +25,9 @@ static const char *const full[] = {
 	"elbv2:listener", "autoscaling:group", "ec2:elastic-ip", "ec2:natgateway",
 	"ecs:cluster", "ecs:capacity-provider", "ecs:cluster-capacity-providers",
 	"ec2:instance", "logs:log-group", "ecs:task-definition", "ecs:service",
+	"ec2:security-group", "ec2:security-group-rule", "apigatewayv2:vpc-link",
+	"apigatewayv2:api", "apigatewayv2:integration", "apigatewayv2:route",
+	"apigatewayv2:stage",
 };
 #define NFULL ((int)(sizeof full / sizeof full[0]))
 
@@ -59,6 +62,11 @@ static int last_pos(const char *kind)
 struct before { const char *first, *then; };
 
 static const struct before order[] = {
+	{ "apigatewayv2:api", "apigatewayv2:vpc-link" },
+	{ "apigatewayv2:api", "elbv2:listener" },
+	{ "apigatewayv2:vpc-link", "elbv2:listener" },
+	{ "apigatewayv2:vpc-link", "ec2:security-group" },
+	{ "apigatewayv2:vpc-link", "ec2:subnet" },
 	{ "ecs:service", "ecs:task-definition" },
 	{ "ecs:service", "autoscaling:group" },
 	{ "ecs:service", "elbv2:listener" },
@@ -145,6 +153,10 @@ START_TEST(test_only_resources_each_once)
 	for (int i = 0; i < NFULL; i++)
 		ck_assert_int_eq(lasts[i], destroy_has_recipe(full[i]) ? 1 : 0);
 	ck_assert(!destroy_has_recipe("ec2:route"));
+	/* They go with their API. */
+	ck_assert(!destroy_has_recipe("apigatewayv2:integration"));
+	ck_assert(!destroy_has_recipe("apigatewayv2:route"));
+	ck_assert(!destroy_has_recipe("apigatewayv2:stage"));
 	ck_assert(!destroy_has_recipe("sts:caller-identity"));
 	ck_assert(!destroy_has_recipe(NULL));
 	for (int s = 0; s < nsteps; s++)

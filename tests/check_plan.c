@@ -104,19 +104,85 @@ END_TEST
 START_TEST(test_every_created_resource_is_tagged)
 {
 	struct spec *s = fixture_spec(0);
-	struct plan *p = build(s);
+	struct plan *p;
 
+	s->api_gateway = 1;
+	p = build(s);
 	for (int i = 0; i < p->count; i++) {
 		const struct plan_action *a = &p->actions[i];
 		char *txt;
-		if (a->role != PLAN_CREATE || strncmp(a->key, "efs-mount-", 10) == 0)
-			continue; /* mount targets cannot carry tags */
+		/* Mount targets, an API's integration and its route cannot
+		 * carry tags. */
+		if (a->role != PLAN_CREATE || strncmp(a->key, "efs-mount-", 10) == 0 ||
+		    strcmp(a->key, "api-integration") == 0 || strcmp(a->key, "api-route") == 0)
+			continue;
 		txt = cJSON_PrintUnformatted(a->params);
 		ck_assert_msg(strstr(txt, "\"ecs-wizard:deployment\"") &&
 				      strstr(txt, "\"ecsdocs\"") && strstr(txt, "\"Name\""),
 			      "%s is not tagged: %s", a->key, txt);
 		free(txt);
 	}
+	plan_free(p);
+	fixture_spec_free(s);
+}
+END_TEST
+
+/* Section 18 is planned only when asked for: a VPC link over the private
+ * subnets to the load balancer's listener, the API, its integration,
+ * default route and auto-deployed default stage, each findable again. */
+START_TEST(test_api_gateway_section)
+{
+	struct spec *s = fixture_spec(0);
+	struct plan *p = build(s);
+	const char *keys[] = { "sg-apigw", "sg-lb-in-apigw", "vpc-link", "api",
+			       "api-integration", "api-route", "api-stage", NULL };
+	char *txt;
+
+	for (int i = 0; i < p->count; i++)
+		ck_assert_int_ne(p->actions[i].section, 18);
+	for (int i = 0; keys[i]; i++)
+		ck_assert_ptr_null(plan_find(p, keys[i]));
+	plan_free(p);
+
+	s->api_gateway = 1;
+	p = build(s);
+	for (int i = 0; keys[i]; i++) {
+		const struct plan_action *a = plan_find(p, keys[i]);
+		ck_assert_msg(a != NULL, "missing %s", keys[i]);
+		ck_assert_int_eq(a->section, 18);
+		ck_assert_msg(a->find || a->role != PLAN_CREATE, "%s has no find", keys[i]);
+	}
+	ck_assert_ptr_eq(&p->actions[p->count - 1], plan_find(p, "api-stage"));
+	ck_param_str(p, "sg-apigw", "VpcId", "${vpc.id}");
+	ck_param_str(p, "sg-lb-in-apigw", "GroupId", "${sg-lb.id}");
+	ck_param_str(p, "sg-lb-in-apigw", "IpPermissions[0].FromPort", "80");
+	ck_param_str(p, "sg-lb-in-apigw", "IpPermissions[0].UserIdGroupPairs[0].GroupId",
+		     "${sg-apigw.id}");
+	ck_param_str(p, "vpc-link", "Name", "ecsdocs-vpclink");
+	ck_param_str(p, "vpc-link", "SubnetIds[0]", "${subnet-private-1.id}");
+	ck_param_str(p, "vpc-link", "SubnetIds[1]", "${subnet-private-2.id}");
+	ck_assert_int_eq(cJSON_GetArraySize(param(p, "vpc-link", "SubnetIds")), 2);
+	ck_param_str(p, "vpc-link", "SecurityGroupIds[0]", "${sg-apigw.id}");
+	ck_param_str(p, "vpc-link", "Tags.ecs-wizard:deployment", "ecsdocs");
+	ck_assert_str_eq(cJSON_GetObjectItem(plan_find(p, "vpc-link")->wait, "waiter")->valuestring,
+			 "VpcLinkAvailable");
+	ck_param_str(p, "api", "Name", "ecsdocs-api");
+	ck_param_str(p, "api", "ProtocolType", "HTTP");
+	ck_param_str(p, "api", "Tags.Name", "ecsdocs-api");
+	ck_param_str(p, "api-integration", "ApiId", "${api.id}");
+	ck_param_str(p, "api-integration", "IntegrationType", "HTTP_PROXY");
+	ck_param_str(p, "api-integration", "IntegrationMethod", "ANY");
+	ck_param_str(p, "api-integration", "ConnectionType", "VPC_LINK");
+	ck_param_str(p, "api-integration", "ConnectionId", "${vpc-link.id}");
+	ck_param_str(p, "api-integration", "IntegrationUri", "${listener.id}");
+	ck_param_str(p, "api-integration", "PayloadFormatVersion", "1.0");
+	ck_param_str(p, "api-route", "RouteKey", "$default");
+	ck_param_str(p, "api-route", "Target", "integrations/${api-integration.id}");
+	ck_param_str(p, "api-stage", "StageName", "$default");
+	ck_param_str(p, "api-stage", "AutoDeploy", "true");
+	txt = cJSON_PrintUnformatted(plan_find(p, "api-integration")->find);
+	ck_assert_msg(strstr(txt, "GetIntegrations"), "%s", txt);
+	free(txt);
 	plan_free(p);
 	fixture_spec_free(s);
 }
@@ -537,6 +603,7 @@ static Suite *plan_suite(void)
 
 	tcase_add_test(tc, test_standard_plan_has_every_section);
 	tcase_add_test(tc, test_every_created_resource_is_tagged);
+	tcase_add_test(tc, test_api_gateway_section);
 	tcase_add_test(tc, test_subnets_are_console_layout);
 	tcase_add_test(tc, test_policy_is_guides_with_account_and_region);
 	tcase_add_test(tc, test_security_group_rules);

@@ -252,6 +252,7 @@ START_TEST(test_defaults_are_the_guides)
 	ck_assert_int_eq(s->asg_desired, 1);
 	ck_assert_int_eq(s->desired_tasks, 1);
 	ck_assert_int_eq(s->log_retention_days, 30);
+	ck_assert(!s->api_gateway);
 	spec_free(s);
 }
 END_TEST
@@ -301,6 +302,19 @@ START_TEST(test_cross_key_rules)
 	ck_assert_str_eq(pr.items[0].key, "license_file");
 	spec_problems_free(&pr);
 	s->marketplace = true;
+	ck_assert_int_eq(spec_validate(s, &pr), 0);
+
+	/* The API Gateway section needs an internal load balancer. */
+	s->api_gateway = true;
+	ck_assert_int_eq(spec_validate(s, &pr), 0);
+	free(s->load_balancer_scheme);
+	s->load_balancer_scheme = strdup("internet-facing");
+	ck_assert_int_eq(spec_validate(s, &pr), -1);
+	ck_assert_uint_eq(pr.count, 1);
+	ck_assert_str_eq(pr.items[0].key, "api_gateway");
+	ck_assert_ptr_nonnull(strstr(pr.items[0].message, "internal"));
+	spec_problems_free(&pr);
+	s->api_gateway = false;
 	ck_assert_int_eq(spec_validate(s, &pr), 0);
 
 	spec_problems_free(&pr);
@@ -428,7 +442,7 @@ START_TEST(test_json_round_trip)
 	ck_assert_int_eq(spec_set_value(a, "asg_max", "4", why, sizeof(why)), 0);
 	ck_assert_int_eq(spec_set_value(a, "marketplace", "true", why, sizeof(why)), 0);
 	ja = spec_to_json(a);
-	ck_assert_int_eq(cJSON_GetArraySize(ja), 26);
+	ck_assert_int_eq(cJSON_GetArraySize(ja), 27);
 	ck_assert_int_eq(spec_load_json(b, ja, &pr), 0);
 	jb = spec_to_json(b);
 	ck_assert(cJSON_Compare(ja, jb, 1));

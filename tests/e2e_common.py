@@ -285,6 +285,9 @@ def leftovers(moto, name):
         left.append("iam user " + name + "-user")
     left += ["iam policy " + p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"]
              if p["PolicyName"] == name + "-policy"]
+    agw = moto.client("apigatewayv2")
+    left += ["vpc link " + k["Name"] for k in agw.get_vpc_links()["Items"] if k["Name"] == name + "-vpclink"]
+    left += ["api " + a["Name"] for a in agw.get_apis()["Items"] if a["Name"] == name + "-api"]
     logs = moto.client("logs")
     left += ["log group " + g["logGroupName"] for g in
              logs.describe_log_groups(logGroupNamePrefix="/ecs/" + name)["logGroups"]

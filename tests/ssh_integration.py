@@ -15,6 +15,7 @@ import http.server
 import os
 import shutil
 import socket
+import ssl
 import stat
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bastion_common import SSHD, Handler, Sshd, free_port, keygen, keygen_fp  # noqa: E402
+from bastion_common import SSHD, Handler, Sshd, StandIn, free_port, keygen, keygen_fp  # noqa: E402
 
 BASTION = "203.0.113.10"  # TEST-NET-3: a name only, mapped to loopback
 TASK = "10.0.1.23"
@@ -67,6 +68,27 @@ def check(name, cond, detail=""):
     else:
         failed += 1
         print("FAIL - %s %s" % (name, detail))
+
+
+def https_stand_in(work, host):
+    """The stand-in over TLS with a certificate for host from a CA made
+    here; returns (the CA's file, the server)."""
+    d = os.path.join(work, "tls")
+    os.makedirs(d, exist_ok=True)
+    run = lambda *a: subprocess.run(["openssl"] + list(a), cwd=d, check=True,  # noqa: E731
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        "-days", "2", "-subj", "/CN=ecsw test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=" + host)
+    with open(os.path.join(d, "ext"), "w") as f:
+        f.write("subjectAltName=DNS:%s\n" % host)
+    run("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "srv.pem", "-days", "2", "-extfile", "ext")
+    srv = StandIn()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.path.join(d, "srv.pem"), os.path.join(d, "srv.key"))
+    srv.httpd.socket = ctx.wrap_socket(srv.httpd.socket, server_side=True)
+    return os.path.join(d, "ca.pem"), srv
 
 
 def tool(*args, extra_env=None):
@@ -407,6 +429,23 @@ def main():
         check("direct probe 503 is HttpStatus",
               rc == 1 and "code=HttpStatus" in out and "status=503" in out, out)
         Handler.healthz_status = 200
+
+        # An https probe (the API Gateway's invoke URL) verifies the
+        # certificate against AWS_CA_BUNDLE, the CA the AWS calls trust.
+        api = "abcd1234.execute-api.us-east-1.amazonaws.com"
+        ca, tls = https_stand_in(work, api)
+        try:
+            to_tls = ("--connect-to", "%s:443:127.0.0.1:%d" % (api, tls.port))
+            rc, out = tool(*to_tls, "direct", "https://%s/" % api, extra_env={"AWS_CA_BUNDLE": ca})
+            check("https probe with the test CA in AWS_CA_BUNDLE reports 3.3.2-cpu",
+                  rc == 0 and "ok status=200 app_version=3.3.2-cpu" in out, out)
+            rc, out = tool(*to_tls, "direct", "https://%s/" % api,
+                           extra_env={"AWS_CA_BUNDLE": "", "SSL_CERT_FILE": "/nonexistent",
+                                      "CURL_CA_BUNDLE": "/nonexistent"})
+            check("https probe without that CA: refused, not trusted",
+                  rc == 1 and "code=ProbeFailed" in out, out)
+        finally:
+            tls.stop()
 
         # A login user that is not root and may not write the EFS dir.
         setup = nonroot_setup(work)

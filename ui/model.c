@@ -176,6 +176,8 @@ static const struct ui_field_def field_defs[] = {
 	{ "asg_desired", N_("Auto scaling desired"), UI_FIELD_INT, NULL, NULL },
 	{ "desired_tasks", N_("Tasks to run"), UI_FIELD_INT, NULL, NULL },
 	{ "log_retention_days", N_("Log retention (days)"), UI_FIELD_INT, NULL, NULL },
+	{ "api_gateway", N_("API Gateway"), UI_FIELD_BOOL, yes_no,
+	  N_("Yes: an HTTP API reaches the internal load balancer through a VPC link.") },
 };
 
 const char *const ui_global_keys[] = { "name", "region", "marketplace", NULL };
