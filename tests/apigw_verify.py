@@ -12,8 +12,9 @@ invoke URL names goes to it with --connect-to.
 Checked: a deploy with api_gateway true checks the task, the load balancer
 and the invoke URL (moto's ApiEndpoint) and reports app_version 3.3.2-cpu
 for the API, whose stand-in saw the request; with the stand-in answering
-503 on /, or without the CA (the certificate not trusted), verify exits
-non-zero with a message naming the API's hop; the CA back and the stand-in
+503 on / (after retries), or without the CA (the certificate not
+trusted: CertificateUntrusted, at once), verify exits non-zero with a
+message naming the API's hop; the CA back and the stand-in
 well again, verify passes.
 
 Exit 0 pass, 77 skip (not root / no sshd / no openssl / no unshare), 1 fail."""
@@ -132,8 +133,13 @@ def main():
         p = run(moto, spec, state, "verify", to, None)
         ck.eq(p.returncode, 1, "untrusted certificate: verify exit 1")
         ck.check(("FAILED %s:443" % host) in p.stderr and ("https://%s:443/" % host) in p.stderr
+                 and "CertificateUntrusted" in p.stderr and "not trusted" in p.stderr
+                 and "AWS_CA_BUNDLE" in p.stderr
                  and "app_version" not in "".join(api_lines(p.stderr, host)),
-                 "untrusted certificate: the message names the API's hop: " + p.stderr[-1200:])
+                 "untrusted certificate: the message names the API's hop and says the "
+                 "certificate is not trusted: " + p.stderr[-1200:])
+        ck.check(not any("waiting" in line for line in api_lines(p.stderr, host)),
+                 "untrusted certificate: final, not retried")
         ck.eq(ApiHandler.seen, seen, "untrusted certificate: no request sent to the stand-in")
 
         # 4. The CA back: verify passes again.

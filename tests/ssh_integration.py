@@ -422,7 +422,7 @@ def main():
                            extra_env={"AWS_CA_BUNDLE": "", "SSL_CERT_FILE": "/nonexistent",
                                       "CURL_CA_BUNDLE": "/nonexistent"})
             check("https probe without that CA: refused, not trusted",
-                  rc == 1 and "code=ProbeFailed" in out, out)
+                  rc == 1 and "code=CertificateUntrusted" in out and "not trusted" in out, out)
         finally:
             tls.stop()
 
