@@ -66,6 +66,79 @@ static int filter_match(const cJSON *v, const char *name, size_t name_len,
 	return negate ? !eq : eq;
 }
 
+#define JPATH_MAX_TERMS 4
+
+/* One comparison of a filter: name == or != lit. */
+struct term {
+	const char *name, *lit;
+	size_t name_len, lit_len;
+	int negate;
+};
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Parse "name==lit" or "name!=lit" between b and e (exclusive), spaces
+ * around either side allowed. */
+static int parse_term(const char *b, const char *e, struct term *t)
+{
+	const char *p, *name_end, *lit, *lit_end = e;
+
+	while (b < e && is_space(*b))
+		b++;
+	p = b;
+	while (p < e && *p != '=' && *p != '!')
+		p++;
+	if (p + 2 > e || p[1] != '=')
+		return -1;
+	name_end = p;
+	while (name_end > b && is_space(name_end[-1]))
+		name_end--;
+	if (name_end == b)
+		return -1;
+	lit = p + 2;
+	while (lit < lit_end && is_space(*lit))
+		lit++;
+	while (lit_end > lit && is_space(lit_end[-1]))
+		lit_end--;
+	if (lit < lit_end && (*lit == '\'' || *lit == '`')) {
+		if (lit_end - lit < 2 || lit_end[-1] != *lit)
+			return -1;
+		lit++;
+		lit_end--;
+	}
+	t->name = b;
+	t->name_len = (size_t)(name_end - b);
+	t->negate = *p == '!';
+	t->lit = lit;
+	t->lit_len = (size_t)(lit_end - lit);
+	return 0;
+}
+
+/* A filter's body (after '?'): comparisons joined by &&. Returns the
+ * number of terms or -1 when malformed. */
+static int parse_filter(const char *b, const char *e, struct term *t, int max)
+{
+	int n = 0, quote = 0;
+	const char *start = b;
+
+	for (const char *p = b;; p++) {
+		if (p < e && (*p == '\'' || *p == '`'))
+			quote = quote == *p ? 0 : quote ? quote : *p;
+		if (p == e || (!quote && p + 1 < e && p[0] == '&' && p[1] == '&')) {
+			if (n == max || parse_term(start, p, &t[n]) < 0)
+				return -1;
+			n++;
+			if (p == e)
+				return n;
+			start = p + 2;
+			p++;
+		}
+	}
+}
+
 /* Apply one bracket expression [..] (between b and e, exclusive) to cur. */
 static int apply_bracket(const struct set *cur, const char *b, const char *e,
 			 struct set *next)
@@ -82,30 +155,24 @@ static int apply_bracket(const struct set *cur, const char *b, const char *e,
 		return 0;
 	}
 	if (*b == '?') {
-		const char *p = b + 1, *name = p, *op, *lit, *lit_end;
-		int negate;
-		while (p < e && *p != '=' && *p != '!')
-			p++;
-		if (p + 2 > e || p[1] != '=')
+		struct term t[JPATH_MAX_TERMS];
+		int nt = parse_filter(b + 1, e, t, JPATH_MAX_TERMS);
+
+		if (nt < 0)
 			return -1;
-		op = p;
-		negate = *op == '!';
-		lit = op + 2;
-		lit_end = e;
-		if (lit < lit_end && (*lit == '\'' || *lit == '`')) {
-			if (lit_end - lit < 2 || lit_end[-1] != *lit)
-				return -1;
-			lit++;
-			lit_end--;
-		}
 		for (int i = 0; i < cur->count; i++) {
 			const cJSON *c;
 			if (!cJSON_IsArray(cur->n[i]))
 				continue;
-			cJSON_ArrayForEach(c, cur->n[i])
-				if (filter_match(c, name, (size_t)(op - name), negate,
-						 lit, (size_t)(lit_end - lit)))
+			cJSON_ArrayForEach(c, cur->n[i]) {
+				int k = 0;
+				while (k < nt && filter_match(c, t[k].name, t[k].name_len,
+							      t[k].negate, t[k].lit,
+							      t[k].lit_len))
+					k++;
+				if (k == nt)
 					set_add(next, c);
+			}
 		}
 		return 0;
 	}

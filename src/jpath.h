@@ -6,7 +6,8 @@
  * (botocore's waiters-2.json arguments). Supported: dotted names, [N]
  * (negative counts from the end), [] (flatten/project), [?Name=='v'] and
  * [?Name!='v'] filters comparing a member's text to a literal ('str',
- * `num`). That is all the plan and the waiters use. */
+ * `num`), several joined by && ([?Name=='v' && State!='DELETING']). That
+ * is all the plan and the waiters use. */
 #ifndef ECSW_JPATH_H
 #define ECSW_JPATH_H
 

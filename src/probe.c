@@ -94,6 +94,15 @@ int probe_finish(CURL *easy, CURLcode rc, const char *where,
 			      curl_easy_strerror(rc));
 		goto fail;
 	}
+	/* A certificate that does not check out is final: retrying does
+	 * not change who signed it. */
+	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
+		aws_error_set(err, AWS_ERR_NETWORK, "CertificateUntrusted",
+			      _("the server's certificate is not trusted (%s); AWS_CA_BUNDLE "
+				"names a CA to trust"),
+			      curl_easy_strerror(rc));
+		goto fail;
+	}
 	if (rc != CURLE_OK) {
 		aws_error_set(err, AWS_ERR_NETWORK, "ProbeFailed", "%s",
 			      curl_easy_strerror(rc));

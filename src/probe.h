@@ -32,7 +32,8 @@ void probe_result_free(struct probe_result *r);
  * the certificate against AWS_CA_BUNDLE when set (as the AWS calls do),
  * else the system's store. out is filled
  * whenever a response arrived; a non-2xx status returns -1 with HttpStatus.
- * Other failures: ProbeFailed (AWS_ERR_NETWORK), AWS_ERR_TIMEOUT,
+ * A certificate that does not verify: CertificateUntrusted
+ * (AWS_ERR_NETWORK). Other failures: ProbeFailed (AWS_ERR_NETWORK), AWS_ERR_TIMEOUT,
  * InvalidUrl (AWS_ERR_INPUT). timeout_ms 0: 10 s. */
 int probe_http_direct(const char *url, const struct aws_connect_to *rules,
 		      int nrules, long timeout_ms, struct probe_result *out,

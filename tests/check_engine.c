@@ -104,7 +104,11 @@ static void set_path(cJSON *root, const char *path, const char *value)
 			snprintf(seg, sizeof seg, "%.*s", (int)(close - e - 1), e + 1);
 			array = 1;
 			if (seg[0] == '?') {
-				char *eq = strstr(seg, "==");
+				char *eq = strstr(seg, "=="), *and = strstr(seg, " &&");
+				/* The first comparison names the item; the others
+				 * (status != ...) hold for a member left out. */
+				if (and)
+					*and = '\0';
 				*eq = '\0';
 				snprintf(filter_k, sizeof filter_k, "%.63s", seg + 1);
 				snprintf(filter_v, sizeof filter_v, "%.*s",

@@ -183,6 +183,29 @@ START_TEST(test_api_gateway_section)
 	txt = cJSON_PrintUnformatted(plan_find(p, "api-integration")->find);
 	ck_assert_msg(strstr(txt, "GetIntegrations"), "%s", txt);
 	free(txt);
+	/* Found again by name, but never a link an earlier teardown left
+	 * DELETING or FAILED. */
+	{
+		cJSON *links = cJSON_Parse(
+			"{\"Items\": ["
+			"{\"Name\": \"ecsdocs-vpclink\", \"VpcLinkId\": \"old1\","
+			" \"VpcLinkStatus\": \"DELETING\"},"
+			"{\"Name\": \"ecsdocs-vpclink\", \"VpcLinkId\": \"old2\","
+			" \"VpcLinkStatus\": \"FAILED\"},"
+			"{\"Name\": \"other-vpclink\", \"VpcLinkId\": \"other\","
+			" \"VpcLinkStatus\": \"AVAILABLE\"},"
+			"{\"Name\": \"ecsdocs-vpclink\", \"VpcLinkId\": \"live\","
+			" \"VpcLinkStatus\": \"PENDING\"}]}");
+		const cJSON *find = plan_find(p, "vpc-link")->find, *m[4];
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(find, "id"));
+
+		ck_assert_ptr_nonnull(id);
+		ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(find, "operation")),
+				 "GetVpcLinks");
+		ck_assert_int_eq(jpath_eval(links, id, m, 4), 1);
+		ck_assert_str_eq(m[0]->valuestring, "live");
+		cJSON_Delete(links);
+	}
 	plan_free(p);
 	fixture_spec_free(s);
 }
@@ -563,6 +586,14 @@ START_TEST(test_jpath)
 	ck_assert_str_eq(t, "x");
 	free(t);
 	ck_assert_int_eq(jpath_eval(doc, "A[?S!='pending']", m, 8), 1);
+	t = jpath_text(doc, "A[?S!='available' && P==`443`].N");
+	ck_assert_str_eq(t, "y");
+	free(t);
+	ck_assert_int_eq(jpath_eval(doc, "A[?N=='x'&&S=='pending']", m, 8), 0);
+	ck_assert_int_eq(jpath_eval(doc, "A[?S != 'x' && S != 'y' && P != `1`]", m, 8), 2);
+	ck_assert_int_eq(jpath_eval(doc, "A[?N=='a && b'].N", m, 8), 0);
+	ck_assert_int_eq(jpath_eval(doc, "A[?N=='x' &&]", m, 8), -1);
+	ck_assert_int_eq(jpath_eval(doc, "A[?N=='x' && S]", m, 8), -1);
 	ck_assert_int_eq(jpath_eval(doc, "A[5].N", m, 8), 0);
 	ck_assert_ptr_null(jpath_get(doc, "Nope.N"));
 	ck_assert_int_eq(jpath_eval(doc, "A[x", m, 8), -1);

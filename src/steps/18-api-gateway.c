@@ -50,7 +50,12 @@ static int api_plan(const struct spec *s, struct plan *p, struct aws_error *err)
 			   "['${sg-apigw.id}'], 'Tags': %j}",
 			link, subnets, plan_map_tags(p, s, link)));
 	plan_set_id(p, a, "VpcLinkId", NULL);
-	snprintf(path, sizeof path, "Items[?Name=='%s'].VpcLinkId", link);
+	/* A link left DELETING or FAILED by an earlier teardown is not ours
+	 * to reuse: a rerun makes a new one. */
+	snprintf(path, sizeof path,
+		 "Items[?Name=='%s' && VpcLinkStatus!='DELETING' && "
+		 "VpcLinkStatus!='FAILED'].VpcLinkId",
+		 link);
 	plan_set_find(p, a, "apigatewayv2", "GetVpcLinks", pj(p, "{}"), path, NULL, NULL);
 	plan_set_wait(p, a, "VpcLinkAvailable", pj(p, "{'VpcLinkId': '${self.id}'}"));
 
